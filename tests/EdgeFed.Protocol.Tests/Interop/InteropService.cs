@@ -92,6 +92,7 @@ public sealed class InteropService(InteropObserver observer)
         Payload = request.ResponseSize > 0 ? ByteString.CopyFrom(new byte[request.ResponseSize]) : request.Payload,
         MetadataEcho = context.RequestHeaders.GetValue("x-echo") ?? string.Empty,
         PayloadBytesReceived = request.Payload.Length,
+        RequestEncoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString(),
     };
 }
 

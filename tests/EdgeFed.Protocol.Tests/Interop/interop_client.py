@@ -64,7 +64,7 @@ def run(target, scenario):
                 result(details="accepted")
             elif scenario == "gzip":
                 response = stub.Unary(pb.EchoRequest(text="zip", payload=bytes(200_000)), timeout=10)
-                result(text=response.text, received=response.payload_bytes_received)
+                result(text=response.text, received=response.payload_bytes_received, encoding=response.request_encoding)
             else:
                 raise SystemExit(f"unknown scenario {scenario}")
         except grpc.RpcError as error:

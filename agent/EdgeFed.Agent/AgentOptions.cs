@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+using EdgeFed.Protocol.V1;
+
+namespace EdgeFed.Agent;
+
+/// <summary>Configuration section <c>Agent</c> (appsettings.json, EDGEFED_Agent__* variables, command line).</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>This agent's name at the aggregator (not a hostname or address: it leaves the device).</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "Agent:AgentId must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.")]
+    public string AgentId { get; set; } = string.Empty;
+
+    /// <summary>ISO 3166-1 alpha-2 region of the site.</summary>
+    [Required, RegularExpression("^[A-Z]{2}$", ErrorMessage = "Agent:Region must be an ISO 3166-1 alpha-2 code such as CA or NO.")]
+    public string Region { get; set; } = string.Empty;
+
+    public AgentKind Kind { get; set; } = AgentKind.Farm;
+
+    /// <summary>The aggregator's gRPC address: http:// (h2c) or https:// (TLS).</summary>
+    [Required, Url(ErrorMessage = "Agent:AggregatorUrl must be an http:// or https:// URL.")]
+    public string AggregatorUrl { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>PEM file of the CA that signed the aggregator's certificate (https only); empty: the system store.</summary>
+    public string? AggregatorCaFile { get; set; }
+
+    /// <summary>The shared enrolment token, used once to obtain this agent's own key.</summary>
+    public string? EnrolmentToken { get; set; }
+
+    /// <summary>Folder for the agent's SQLite state (key, sequence numbers).</summary>
+    [Required]
+    public string StateDirectory { get; set; } = "edgefed-agent-state";
+
+    /// <summary>Length of an aggregation window.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Agent:Window must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Stop after this many acknowledged reports (0: run until stopped). For demos and smoke tests.</summary>
+    [Range(0, int.MaxValue)]
+    public int MaxReports { get; set; }
+}

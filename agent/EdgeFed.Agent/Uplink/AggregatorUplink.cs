@@ -1,0 +1,80 @@
+using System.Security.Cryptography.X509Certificates;
+using EdgeFed.Agent.Outbox;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.Health.V1;
+using EdgeFed.Protocol.V1;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using HealthClient = EdgeFed.Protocol.Health.Health.HealthClient;
+
+namespace EdgeFed.Agent.Uplink;
+
+/// <summary>The agent's link to the aggregator: health check, enrolment, and the Report stream with acks.</summary>
+public sealed class AggregatorUplink : IDisposable
+{
+    private readonly AgentOptions _options;
+    private readonly AgentStateStore _state;
+    private readonly ILogger<AggregatorUplink> _logger;
+    private readonly GrpcChannel _channel;
+    private readonly Protocol.V1.Aggregator.AggregatorClient _client;
+
+    public AggregatorUplink(IOptions<AgentOptions> options, AgentStateStore state, ILogger<AggregatorUplink> logger)
+    {
+        _options = options.Value;
+        _state = state;
+        _logger = logger;
+        var channelOptions = new GrpcChannelOptions();
+        if (!string.IsNullOrEmpty(_options.AggregatorCaFile))
+        {
+            channelOptions.RootCertificates = [X509CertificateLoader.LoadCertificateFromFile(_options.AggregatorCaFile)];
+        }
+
+        _channel = GrpcChannel.ForAddress(_options.AggregatorUrl, channelOptions);
+        _client = new Protocol.V1.Aggregator.AggregatorClient(_channel);
+    }
+
+    public async Task<HealthCheckResponse.Types.ServingStatus> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var response = await new HealthClient(_channel).CheckAsync(
+            new HealthCheckRequest { Service = Protocol.V1.Aggregator.ServiceName }, Deadline(cancellationToken));
+        return response.Status;
+    }
+
+    /// <summary>The agent key from state, enrolling with the token the first time.</summary>
+    public async Task<string> EnsureEnrolledAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!force && _state.AgentKey is { } existing)
+        {
+            return existing;
+        }
+
+        if (string.IsNullOrEmpty(_options.EnrolmentToken))
+        {
+            throw new RpcException(StatusCode.Unauthenticated, "This agent has no key yet and Agent:EnrolmentToken is not set.");
+        }
+
+        var response = await _client.EnrollAsync(new EnrollRequest
+        {
+            AgentId = _options.AgentId,
+            EnrolmentToken = _options.EnrolmentToken,
+            Region = _options.Region,
+            Kind = _options.Kind,
+        }, Deadline(cancellationToken));
+        _state.AgentKey = response.AgentKey;
+        Log.Enrolled(_logger, _options.AgentId);
+        return response.AgentKey;
+    }
+
+    /// <summary>Opens the Report stream, authenticated with the agent key.</summary>
+    public ReportSession OpenReportStream(string agentKey, CancellationToken cancellationToken)
+    {
+        var headers = new Metadata { { "authorization", "Bearer " + agentKey } };
+        return new ReportSession(_client.Report(new CallOptions(headers, CancellationToken: cancellationToken)));
+    }
+
+    public void Dispose() => _channel.Dispose();
+
+    private static CallOptions Deadline(CancellationToken cancellationToken) =>
+        new(Deadline: DateTime.UtcNow.AddSeconds(15), CancellationToken: cancellationToken);
+}

@@ -1,0 +1,24 @@
+using EdgeFed.Protocol.Grpc;
+
+namespace EdgeFed.Agent.Uplink;
+
+/// <summary>
+/// Which failures are worth retrying and how long to wait: only transient statuses, with capped exponential
+/// backoff and full jitter so a fleet reconnecting after an outage does not arrive all at once.
+/// </summary>
+public sealed class RetryPolicy(TimeSpan initial, TimeSpan max, Random? random = null)
+{
+    private readonly Random _random = random ?? Random.Shared;
+
+    public static RetryPolicy Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+
+    public static bool IsTransient(StatusCode code) =>
+        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    /// <summary>The delay before retry number <paramref name="attempt"/> (1-based): uniform in [0, min(max, initial·2^(attempt-1))].</summary>
+    public TimeSpan Delay(int attempt)
+    {
+        var ceiling = Math.Min(max.TotalMilliseconds, initial.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
+        return TimeSpan.FromMilliseconds(_random.NextDouble() * ceiling);
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeFed.Aggregator;
+
+/// <summary>Configuration section <c>Aggregator</c> (appsettings.json, EDGEFED_Aggregator__* variables, command line).</summary>
+public sealed class AggregatorOptions
+{
+    public const string Section = "Aggregator";
+
+    /// <summary>SQLite database file; its folder is created if missing.</summary>
+    [Required]
+    public string DatabasePath { get; set; } = "edgefed-aggregator.db";
+
+    /// <summary>The shared secret an agent presents once, in Enroll, to get its own key.</summary>
+    [Required, MinLength(16, ErrorMessage = "Aggregator:EnrolmentToken must be at least 16 characters.")]
+    public string EnrolmentToken { get; set; } = string.Empty;
+
+    /// <summary>k-anonymity: an entity is published only when at least this many distinct agents back it.</summary>
+    [Range(1, 1000)]
+    public int MinAgentsPerCell { get; set; } = 3;
+
+    /// <summary>Longest report window accepted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>No cell may claim more hashrate than this (TH/s); well above the whole network (~1e9 TH/s in 2026).</summary>
+    [Range(1.0, double.MaxValue)]
+    public double NetworkHashrateCeilingThs { get; set; } = 5e9;
+}

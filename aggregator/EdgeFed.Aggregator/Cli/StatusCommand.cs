@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.Health.V1;
+using EdgeFed.Protocol.V1;
+
+namespace EdgeFed.Aggregator.Cli;
+
+/// <summary><c>edgefed-aggregator status [--aggregator URL] [--dimension D] [--basis B]</c>: a one-shot JSON snapshot.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("status", "Print the aggregator's health and current concentration as JSON.");
+        var address = new Option<string>("--aggregator") { Description = "Aggregator URL", DefaultValueFactory = _ => ServeCommand.DefaultUrl };
+        var dimension = new Option<Dimension>("--dimension") { Description = "pool, templateprovider, vendor, model, region, health", DefaultValueFactory = _ => Dimension.Pool };
+        var basis = new Option<Basis>("--basis") { Description = "hashrate or blocks", DefaultValueFactory = _ => Basis.Hashrate };
+        command.Options.Add(address);
+        command.Options.Add(dimension);
+        command.Options.Add(basis);
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(address)!, result.GetValue(dimension), result.GetValue(basis), cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(string address, Dimension dimension, Basis basis, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        var options = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken);
+        try
+        {
+            var health = await new Protocol.Health.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
+            var concentration = await new Protocol.V1.Aggregator.AggregatorClient(channel).GetConcentrationAsync(
+                new ConcentrationRequest { Dimension = dimension, Basis = basis }, options);
+            var json = new JsonObject
+            {
+                ["aggregator"] = address,
+                ["health"] = health.Status.ToString(),
+                ["concentration"] = JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(concentration)),
+            };
+            Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+        catch (RpcException ex)
+        {
+            await Console.Error.WriteLineAsync($"edgefed-aggregator status: {address}: {ex.StatusCode}: {ex.Status.Detail}");
+            return 1;
+        }
+    }
+}

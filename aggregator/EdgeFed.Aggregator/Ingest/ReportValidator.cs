@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using EdgeFed.Protocol.V1;
+
+namespace EdgeFed.Aggregator.Ingest;
+
+/// <summary>Checks one report before it is stored; the first problem found is returned, naming its field.</summary>
+public static partial class ReportValidator
+{
+    public static string? Validate(AggregateReport report, string authenticatedAgent, AggregatorOptions options, DateTimeOffset now)
+    {
+        if (report.AgentId != authenticatedAgent)
+        {
+            return $"agent_id: '{report.AgentId}' does not match the authenticated agent.";
+        }
+
+        if (report.Sequence == 0)
+        {
+            return "sequence: must be 1 or more.";
+        }
+
+        if (report.WindowStart is null || report.WindowEnd is null)
+        {
+            return "window_start/window_end: both are required.";
+        }
+
+        var start = report.WindowStart.ToDateTimeOffset();
+        var end = report.WindowEnd.ToDateTimeOffset();
+        if (end <= start)
+        {
+            return $"window_end: {end:O} is not after window_start {start:O}.";
+        }
+
+        if (end - start > options.MaxWindow)
+        {
+            return $"window_end: the window lasts {end - start}, more than the {options.MaxWindow} allowed.";
+        }
+
+        if (end > now.AddMinutes(10))
+        {
+            return $"window_end: {end:O} is in the future.";
+        }
+
+        if (report.Region.Length != 0 && !RegionCode().IsMatch(report.Region))
+        {
+            return $"region: '{report.Region}' is not an ISO 3166-1 alpha-2 code.";
+        }
+
+        for (var i = 0; i < report.Cells.Count; i++)
+        {
+            if (ValidateCell(report.Cells[i], options) is { } problem)
+            {
+                return $"cells[{i}].{problem}";
+            }
+        }
+
+        for (var i = 0; i < report.Blocks.Count; i++)
+        {
+            if (!BlockHash().IsMatch(report.Blocks[i].BlockHash))
+            {
+                return $"blocks[{i}].block_hash: not 64 hex digits.";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? ValidateCell(AggregateCell cell, AggregatorOptions options)
+    {
+        if (cell.Key is null)
+        {
+            return "key: required.";
+        }
+
+        foreach (var (name, value) in new[] { ("hashrate_ths", cell.HashrateThs), ("power_w", cell.PowerW), ("mean_confidence", cell.MeanConfidence) })
+        {
+            if (!double.IsFinite(value) || value < 0)
+            {
+                return $"{name}: {value} is not a finite, non-negative number.";
+            }
+        }
+
+        if (cell.HashrateThs > options.NetworkHashrateCeilingThs)
+        {
+            return $"hashrate_ths: {cell.HashrateThs} TH/s is more than the whole network ({options.NetworkHashrateCeilingThs} TH/s).";
+        }
+
+        if (cell.MeanConfidence > 1)
+        {
+            return $"mean_confidence: {cell.MeanConfidence} is above 1.";
+        }
+
+        if (cell.PowerReportingMiners > cell.MinerCount)
+        {
+            return $"power_reporting_miners: {cell.PowerReportingMiners} is more than miner_count {cell.MinerCount}.";
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex RegionCode();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex BlockHash();
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace EdgeFed.Aggregator;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Agent {AgentId} enrolled (region {Region})")]
+    public static partial void AgentEnrolled(ILogger logger, string agentId, string region);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Enrolment refused for agent {AgentId}: bad token")]
+    public static partial void EnrolmentRefused(ILogger logger, string agentId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Report {Sequence} from {AgentId} rejected: {Problem}")]
+    public static partial void ReportRejected(ILogger logger, string agentId, ulong sequence, string problem);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Aggregator listening on {Urls}, database {DatabasePath}")]
+    public static partial void Listening(ILogger logger, string urls, string databasePath);
+}

@@ -1,0 +1,182 @@
+using EdgeFed.Protocol.V1;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace EdgeFed.Aggregator.Storage;
+
+/// <summary>
+/// SQLite (WAL, synchronous=FULL) store of agents, reports, cells and blocks. A report and its cells commit in
+/// one transaction before it is acknowledged; (agent, sequence) is the primary key, so a resent report is
+/// recognised and never counted twice.
+/// </summary>
+public sealed class ReportStore : IDisposable
+{
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly string _connectionString;
+
+    public ReportStore(IOptions<AggregatorOptions> options)
+    {
+        var path = Path.GetFullPath(options.Value.DatabasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, Schema.Sql);
+    }
+
+    /// <summary>Stores a validated report; false when this (agent, sequence) was stored before.</summary>
+    public async Task<bool> StoreAsync(AggregateReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            using var insert = Command(_writer, tx,
+                "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
+                "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received)",
+                ("$agent", report.AgentId), ("$seq", (long)report.Sequence), ("$start", report.WindowStart.Seconds),
+                ("$end", report.WindowEnd.Seconds), ("$region", report.Region), ("$kind", (int)report.Kind),
+                ("$version", report.SoftwareVersion), ("$received", receivedAt.ToUnixTimeMilliseconds()));
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return false;
+            }
+
+            foreach (var cell in report.Cells)
+            {
+                using var c = Command(_writer, tx,
+                    "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence) " +
+                    "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence)",
+                    ("$agent", report.AgentId), ("$seq", (long)report.Sequence), ("$pool", cell.Key.Pool),
+                    ("$provider", cell.Key.TemplateProvider), ("$vendor", cell.Key.Vendor), ("$model", cell.Key.Model),
+                    ("$health", (int)cell.Key.Health), ("$miners", (long)cell.MinerCount), ("$hashrate", cell.HashrateThs),
+                    ("$power", cell.PowerW), ("$powerMiners", (long)cell.PowerReportingMiners), ("$accepted", (long)cell.AcceptedShares),
+                    ("$rejected", (long)cell.RejectedShares), ("$confidence", cell.MeanConfidence));
+                await c.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var block in report.Blocks)
+            {
+                using var b = Command(_writer, tx,
+                    "INSERT OR IGNORE INTO blocks (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
+                    ("$hash", block.BlockHash), ("$height", (long)block.Height), ("$pool", block.Pool),
+                    ("$method", block.AttributionMethod), ("$time", block.BlockTime?.Seconds ?? 0), ("$agent", report.AgentId));
+                await b.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await tx.CommitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task SaveAgentAsync(string agentId, string keyHash, string region, AgentKind kind, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Command(_writer, null,
+                "INSERT INTO agents (agent_id, key_hash, region, kind, enrolled_at) VALUES ($agent, $hash, $region, $kind, $at) " +
+                "ON CONFLICT(agent_id) DO UPDATE SET key_hash = excluded.key_hash, region = excluded.region, kind = excluded.kind, enrolled_at = excluded.enrolled_at",
+                ("$agent", agentId), ("$hash", keyHash), ("$region", region), ("$kind", (int)kind), ("$at", at.ToUnixTimeMilliseconds()));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<string?> FindAgentByKeyHashAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null, "SELECT agent_id FROM agents WHERE key_hash = $hash", ("$hash", keyHash));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Per entity of a dimension: summed hashrate and how many distinct agents back it, over windows in [from, to).</summary>
+    public async Task<IReadOnlyList<EntityTotal>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
+    {
+        var column = dimension switch
+        {
+            Dimension.Pool => "c.pool",
+            Dimension.TemplateProvider => "c.template_provider",
+            Dimension.Vendor => "c.vendor",
+            Dimension.Model => "c.model",
+            Dimension.Health => "c.health",
+            Dimension.Region => "r.region",
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Choose a dimension."),
+        };
+        return await QueryTotalsAsync(
+            $"SELECT CAST({column} AS TEXT), SUM(c.hashrate_ths), COUNT(DISTINCT c.agent_id) FROM cells c " +
+            "JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence " +
+            $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY {column}", from, to, cancellationToken);
+    }
+
+    /// <summary>Blocks per attributed pool, each block once whatever number of agents saw it.</summary>
+    public Task<IReadOnlyList<EntityTotal>> BlocksByPoolAsync(long from, long to, CancellationToken cancellationToken) =>
+        QueryTotalsAsync(
+            "SELECT pool, COUNT(*), COUNT(DISTINCT agent_id) FROM blocks WHERE block_time >= $from AND block_time < $to GROUP BY pool",
+            from, to, cancellationToken);
+
+    public async Task<int> CountAgentsAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            "SELECT COUNT(DISTINCT agent_id) FROM reports WHERE window_start >= $from AND window_start < $to", ("$from", from), ("$to", to));
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private async Task<IReadOnlyList<EntityTotal>> QueryTotalsAsync(string sql, long from, long to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null, sql, ("$from", from), ("$to", to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var totals = new List<EntityTotal>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            totals.Add(new EntityTotal(reader.GetString(0), reader.GetDouble(1), reader.GetInt32(2)));
+        }
+
+        return totals;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = Command(connection, null, sql);
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>An entity's summed value and the number of distinct agents behind it.</summary>
+public sealed record EntityTotal(string Entity, double Value, int Agents);

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+
+namespace EdgeFed.Agent.Tests;
+
+/// <summary>Runs a command to completion within a time limit and returns its exit code and output.</summary>
+internal static class ProcessRunner
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        using var cts = new CancellationTokenSource(limit);
+        var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
+        var stderr = process.StandardError.ReadToEndAsync(cts.Token);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {limit}.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
