@@ -1,0 +1,64 @@
+using System.Net;
+using EdgeFed.Aggregator.Extensions;
+using EdgeFed.Protocol.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>The real aggregator (same wiring as `serve`) on Kestrel 127.0.0.1:0 with a SQLite file in a temp folder.</summary>
+public sealed class AggregatorHost : IAsyncDisposable
+{
+    public const string Token = "test-enrolment-token-0123456789";
+    private readonly WebApplication _app;
+
+    private AggregatorHost(WebApplication app, string directory, Uri address)
+    {
+        _app = app;
+        Directory = directory;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address);
+        Client = new Protocol.V1.Aggregator.AggregatorClient(Channel);
+    }
+
+    public string Directory { get; }
+
+    public Uri Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public Protocol.V1.Aggregator.AggregatorClient Client { get; }
+
+    public static async Task<AggregatorHost> StartAsync(int minAgents = 3, string? directory = null)
+    {
+        directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Aggregator:DatabasePath"] = Path.Combine(directory, "aggregator.db"),
+            ["Aggregator:EnrolmentToken"] = Token,
+            ["Aggregator:MinAgentsPerCell"] = minAgents.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.AddAggregator();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build().MapAggregator();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new AggregatorHost(app, directory, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,30 @@
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.V1;
+using Xunit;
+using static EdgeFed.Aggregator.Tests.ReportBuilder;
+
+namespace EdgeFed.Aggregator.Tests;
+
+public sealed class KAnonymityTests
+{
+    [Fact]
+    public async Task EntityBackedByFewerThanKAgents_IsSuppressed()
+    {
+        await using var host = await AggregatorHost.StartAsync(minAgents: 2);
+        foreach (var agent in new[] { "farm-a", "farm-b" })
+        {
+            var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = agent, EnrolmentToken = AggregatorHost.Token })).AgentKey;
+            using var call = host.Client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + key } }));
+            var cells = agent == "farm-a" ? new[] { Cell("foundryusa", 100), Cell("ocean", 50) } : new[] { Cell("foundryusa", 100) };
+            await call.RequestStream.WriteAsync(Report(agent, 1, cells));
+            Assert.True(await call.ResponseStream.MoveNext());
+        }
+
+        var pools = await host.Client.GetConcentrationAsync(new ConcentrationRequest { Dimension = Dimension.Pool, Basis = Basis.Hashrate });
+
+        Assert.Equal(["foundryusa"], pools.Shares.Select(s => s.Entity));
+        Assert.Equal(1u, pools.SuppressedEntities);
+        Assert.Equal(2u, pools.ContributingAgents);
+    }
+}
