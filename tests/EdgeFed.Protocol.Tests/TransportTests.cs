@@ -76,6 +76,37 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientStreaming_LongerThanKestrelsWholeBodyLimit_IsNotCutOff()
+    {
+        using var call = _client.ClientStreamCall();
+        var megabyte = new EchoRequest { Text = "x", Payload = ByteString.CopyFrom(new byte[1024 * 1024]) };
+        for (var i = 0; i < 40; i++)
+        {
+            await call.RequestStream.WriteAsync(megabyte);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var response = await call.ResponseAsync;
+
+        Assert.Equal(40, response.TotalRequests);
+        Assert.Equal(40 * 1024 * 1024, response.PayloadBytesReceived);
+    }
+
+    [Fact]
+    public async Task WriteAll_SendsABatchInOneWrite_InOrder()
+    {
+        using var call = _client.ClientStreamCall();
+
+        await call.RequestStream.WriteAllAsync(Enumerable.Range(0, 100).Select(i => new EchoRequest { Text = $"m{i}" }).ToList());
+        await call.RequestStream.WriteAllAsync([new EchoRequest { Text = "last" }]);
+        await call.RequestStream.CompleteAsync();
+        var response = await call.ResponseAsync;
+
+        Assert.Equal(101, response.TotalRequests);
+        Assert.EndsWith("m98,m99,last", response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ServerStreaming_DeliversAllMessagesThenOk()
     {
         using var call = _client.ServerStreamCall(new EchoRequest { Text = "s", Repeat = 20 });

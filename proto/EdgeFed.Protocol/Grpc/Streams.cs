@@ -20,6 +20,9 @@ public interface IServerStreamWriter<in T> : IAsyncStreamWriter<T>;
 /// <summary>A client's request stream; <see cref="CompleteAsync"/> half-closes the call.</summary>
 public interface IClientStreamWriter<in T> : IAsyncStreamWriter<T>
 {
+    /// <summary>Sends several messages framed into one write and one flush (e.g. draining a backlog).</summary>
+    Task WriteAllAsync(IReadOnlyList<T> messages, CancellationToken cancellationToken = default);
+
     Task CompleteAsync();
 }
 

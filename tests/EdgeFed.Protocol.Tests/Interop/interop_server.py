@@ -60,13 +60,16 @@ class Interop(pb_grpc.InteropServicer):
 
     def ServerStream(self, request, context):
         self._maybe_compress(context)
+        done = threading.Event()
+        # Runs when the RPC ends for any reason; a generator suspended at yield is never resumed after a cancel.
+        context.add_callback(lambda: None if done.is_set() else say("cancelled ServerStream"))
         for i in range(request.repeat):
             if request.delay_ms:
                 time.sleep(request.delay_ms / 1000)
             if not context.is_active():
-                say("cancelled ServerStream")
                 return
             yield self._respond(request, context, i)
+        done.set()
         if request.fail_code:
             self._apply(pb.EchoRequest(fail_code=request.fail_code, fail_message=request.fail_message), context, "ServerStream")
 

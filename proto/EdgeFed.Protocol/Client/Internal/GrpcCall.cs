@@ -69,7 +69,10 @@ internal sealed class GrpcCall<TRequest, TResponse> : IGrpcCall<TResponse>, ICli
 
     public Metadata GetTrailers() => _status is null ? throw new InvalidOperationException("The call is still in progress.") : _trailers;
 
-    public async Task WriteAsync(TRequest message, CancellationToken cancellationToken = default)
+    public Task WriteAsync(TRequest message, CancellationToken cancellationToken = default) =>
+        WriteAllAsync([message], cancellationToken);
+
+    public async Task WriteAllAsync(IReadOnlyList<TRequest> messages, CancellationToken cancellationToken = default)
     {
         if (_status is { } ended)
         {
@@ -85,7 +88,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IGrpcCall<TResponse>, ICli
         try
         {
             var stream = await _content.GetStreamAsync(linked.Token).ConfigureAwait(false);
-            await MessageFraming.WriteMessageAsync(stream, message, _channel.Options.MaxSendMessageSize, _compress, linked.Token).ConfigureAwait(false);
+            await MessageFraming.WriteMessagesAsync(stream, messages, _channel.Options.MaxSendMessageSize, _compress, linked.Token).ConfigureAwait(false);
         }
         catch (RpcException ex) when (_status is null)
         {

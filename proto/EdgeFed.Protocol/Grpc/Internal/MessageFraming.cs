@@ -62,41 +62,50 @@ internal static class MessageFraming
     }
 
     /// <summary>Writes one message and flushes it, so each message leaves at once on a stream.</summary>
-    public static async ValueTask WriteMessageAsync(Stream stream, IMessage message, int? maxSize, bool compress, CancellationToken cancellationToken)
+    public static ValueTask WriteMessageAsync(Stream stream, IMessage message, int? maxSize, bool compress, CancellationToken cancellationToken) =>
+        WriteMessagesAsync(stream, [message], maxSize, compress, cancellationToken);
+
+    /// <summary>Frames several messages into one buffer and sends them with one write and one flush.</summary>
+    public static async ValueTask WriteMessagesAsync(
+        Stream stream, IReadOnlyList<IMessage> messages, int? maxSize, bool compress, CancellationToken cancellationToken)
     {
-        var size = message.CalculateSize();
-        byte[] payload;
-        if (compress)
+        var compressed = compress ? messages.Select(m => GzipCompression.Compress(m.ToByteArray())).ToArray() : null;
+        var sizes = new int[messages.Count];
+        var total = 0;
+        for (var i = 0; i < messages.Count; i++)
         {
-            payload = GzipCompression.Compress(message.ToByteArray());
-            size = payload.Length;
-        }
-        else
-        {
-            payload = [];
+            sizes[i] = compressed?[i].Length ?? messages[i].CalculateSize();
+            if (maxSize is { } max && sizes[i] > max)
+            {
+                throw new RpcException(StatusCode.ResourceExhausted,
+                    $"Sending message exceeds the maximum configured message size ({sizes[i]} > {max} bytes).");
+            }
+
+            total += HeaderSize + sizes[i];
         }
 
-        if (maxSize is { } max && size > max)
-        {
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"Sending message exceeds the maximum configured message size ({size} > {max} bytes).");
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent(HeaderSize + size);
+        var buffer = ArrayPool<byte>.Shared.Rent(total);
         try
         {
-            buffer[0] = compress ? (byte)1 : (byte)0;
-            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(1), (uint)size);
-            if (compress)
+            var offset = 0;
+            for (var i = 0; i < messages.Count; i++)
             {
-                payload.CopyTo(buffer, HeaderSize);
-            }
-            else
-            {
-                message.WriteTo(buffer.AsSpan(HeaderSize, size));
+                buffer[offset] = compress ? (byte)1 : (byte)0;
+                BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(offset + 1), (uint)sizes[i]);
+                offset += HeaderSize;
+                if (compressed is not null)
+                {
+                    compressed[i].CopyTo(buffer, offset);
+                }
+                else
+                {
+                    messages[i].WriteTo(buffer.AsSpan(offset, sizes[i]));
+                }
+
+                offset += sizes[i];
             }
 
-            await stream.WriteAsync(buffer.AsMemory(0, HeaderSize + size), cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(buffer.AsMemory(0, total), cancellationToken).ConfigureAwait(false);
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -14,14 +14,15 @@ internal sealed class RequestStreamReader<T>(HttpContext http, MessageParser<T> 
 
     public async Task<bool> MoveNext(CancellationToken cancellationToken = default)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(callToken, cancellationToken);
-        var bytes = await MessageFraming.ReadMessageAsync(http.Request.Body, maxSize, encoding, linked.Token);
-        if (bytes is null)
+        // Link tokens only when the caller brings its own: a stream of many small messages reads this often.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(callToken, cancellationToken) : null;
+        var message = await PipeMessageReader.ReadMessageAsync(http.Request.BodyReader, parser, maxSize, encoding, linked?.Token ?? callToken);
+        if (message is null)
         {
             return false;
         }
 
-        Current = Parse(bytes);
+        Current = message;
         return true;
     }
 
@@ -40,17 +41,5 @@ internal sealed class RequestStreamReader<T>(HttpContext http, MessageParser<T> 
         }
 
         return message;
-    }
-
-    private T Parse(byte[] bytes)
-    {
-        try
-        {
-            return parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new RpcException(new Status(StatusCode.Internal, $"Request message could not be parsed: {ex.Message}"), inner: ex);
-        }
     }
 }

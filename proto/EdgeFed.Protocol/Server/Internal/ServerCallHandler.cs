@@ -3,6 +3,8 @@ using EdgeFed.Protocol.Grpc.Internal;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +29,18 @@ internal sealed class ServerCallHandler<TService, TRequest, TResponse>(
         if (!await RequestGate.AcceptAsync(http))
         {
             return;
+        }
+
+        // A gRPC stream may carry any number of messages and idle between them: per-message limits apply instead
+        // of Kestrel's whole-body size limit (30 MB) and minimum data rate.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+
+        if (http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } dataRate)
+        {
+            dataRate.MinDataRate = null;
         }
 
         var requestEncoding = http.Request.Headers[GrpcProtocol.EncodingHeader].ToString() is { Length: > 0 } e ? e : null;

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using EdgeFed.Benchmarks;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+// Client-streaming throughput of our gRPC transport vs. the same bytes over bare Kestrel/HttpClient HTTP/2,
+// in one run, on loopback. Usage: dotnet run -c Release --project tests/EdgeFed.Benchmarks [-- MESSAGES]
+var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
+var report = SampleReport();
+var messageBytes = report.ToByteArray();
+
+await using var server = await SinkServer.StartAsync();
+using var channel = GrpcChannel.ForAddress(server.Address);
+using var http = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false });
+
+Console.WriteLine($"EdgeFed transport benchmark: client streaming, {messages:N0} messages of {messageBytes.Length} B each");
+Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+
+// Warm up both paths (JIT, connection, HTTP/2 windows) before measuring.
+await GrpcAsync(20_000, 1);
+await RawAsync(20_000, 1);
+
+Console.WriteLine();
+Console.WriteLine("| messages per write | gRPC (ours) msg/s | bare HTTP/2 msg/s | ours / bare |");
+Console.WriteLine("|---:|---:|---:|---:|");
+foreach (var batch in new[] { 1, 100 })
+{
+    var ours = Rate(await GrpcAsync(messages, batch));
+    var bare = Rate(await RawAsync(messages, batch));
+    Console.WriteLine($"| {batch} | {ours:N0} | {bare:N0} | {ours / bare:F2} |");
+}
+
+double Rate(TimeSpan elapsed) => messages / elapsed.TotalSeconds;
+
+async Task<TimeSpan> GrpcAsync(int count, int batch)
+{
+    var list = Enumerable.Repeat(report, batch).ToList();
+    var watch = Stopwatch.StartNew();
+    using var call = channel.CallInvoker.AsyncClientStreamingCall(SinkServer.Collect, default);
+    for (var sent = 0; sent < count; sent += batch)
+    {
+        if (batch == 1)
+        {
+            await call.RequestStream.WriteAsync(report);
+        }
+        else
+        {
+            await call.RequestStream.WriteAllAsync(list);
+        }
+    }
+
+    await call.RequestStream.CompleteAsync();
+    var ack = await call.ResponseAsync;
+    watch.Stop();
+    return ack.Sequence == (ulong)count ? watch.Elapsed : throw new InvalidOperationException($"sink counted {ack.Sequence}, sent {count}");
+}
+
+async Task<TimeSpan> RawAsync(int count, int batch)
+{
+    var chunk = Enumerable.Range(0, batch).SelectMany(_ => messageBytes).ToArray();
+    var watch = Stopwatch.StartNew();
+    using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.Address, "/raw"))
+    {
+        Version = HttpVersion.Version20,
+        VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        Content = new ChunkedContent(chunk, count / batch),
+    };
+    using var response = await http.SendAsync(request, CancellationToken.None);
+    var received = long.Parse(await response.Content.ReadAsStringAsync(), CultureInfo.InvariantCulture);
+    watch.Stop();
+    return received == (long)count * messageBytes.Length ? watch.Elapsed : throw new InvalidOperationException($"raw sink got {received} bytes");
+}
+
+static AggregateReport SampleReport()
+{
+    var report = new AggregateReport
+    {
+        AgentId = "farm-bench-01",
+        Sequence = 123456,
+        WindowStart = Timestamp.FromDateTimeOffset(DateTimeOffset.Parse("2026-11-21T10:00:00Z", CultureInfo.InvariantCulture)),
+        WindowEnd = Timestamp.FromDateTimeOffset(DateTimeOffset.Parse("2026-11-21T10:01:00Z", CultureInfo.InvariantCulture)),
+        Region = "CA",
+        Kind = AgentKind.Farm,
+        SoftwareVersion = "1.0.0",
+    };
+    foreach (var (pool, model, ths) in new[] { ("foundryusa", "S19 Pro", 3300.5), ("antpool", "S21", 5200.0), ("viabtc", "M50S", 1800.2), ("ocean", "S19j Pro", 950.0) })
+    {
+        report.Cells.Add(new AggregateCell
+        {
+            Key = new CellKey { Pool = pool, TemplateProvider = pool, Vendor = "Bitmain", Model = model, Health = HealthClass.Healthy },
+            MinerCount = 30, HashrateThs = ths, PowerW = 90_000, PowerReportingMiners = 30, AcceptedShares = 12345, RejectedShares = 12, MeanConfidence = 0.93,
+        });
+    }
+
+    return report;
+}
+
+/// <summary>A request body written as <c>writes</c> chunks, each written and flushed on its own (like our messages).</summary>
+internal sealed class ChunkedContent(byte[] chunk, int writes) : HttpContent
+{
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+    {
+        for (var i = 0; i < writes; i++)
+        {
+            await stream.WriteAsync(chunk);
+            await stream.FlushAsync();
+        }
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = -1;
+        return false;
+    }
+}
