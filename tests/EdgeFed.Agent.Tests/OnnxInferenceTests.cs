@@ -22,15 +22,7 @@ public sealed class OnnxInferenceTests : IClassFixture<OnnxInferenceTests.Founda
 
         var probabilities = classifier.Predict(inputs.SelectMany(r => r).ToArray(), inputs.Length);
 
-        var expected = _model.Rows("sklearn_probabilities");
-        Assert.Equal(expected.Length * 3, probabilities.Length);
-        for (var row = 0; row < expected.Length; row++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                Assert.InRange(probabilities[row * 3 + c], expected[row][c] - 1e-5f, expected[row][c] + 1e-5f);
-            }
-        }
+        AssertClose(_model.Rows("sklearn_probabilities"), probabilities, 1e-5f);
     }
 
     [Fact]
@@ -41,14 +33,7 @@ public sealed class OnnxInferenceTests : IClassFixture<OnnxInferenceTests.Founda
 
         var probabilities = classifier.Predict(inputs.SelectMany(r => r).ToArray(), inputs.Length);
 
-        var expected = _model.Rows("reference_probabilities");
-        for (var row = 0; row < expected.Length; row++)
-        {
-            for (var c = 0; c < 3; c++)
-            {
-                Assert.InRange(probabilities[row * 3 + c], expected[row][c] - 1e-6f, expected[row][c] + 1e-6f);
-            }
-        }
+        AssertClose(_model.Rows("reference_probabilities"), probabilities, 1e-6f);
     }
 
     [Fact]
@@ -88,6 +73,18 @@ public sealed class OnnxInferenceTests : IClassFixture<OnnxInferenceTests.Founda
         var error = Assert.Throws<InvalidDataException>(() => new OnnxClassifier(_model.ModelPath, featureCount: 7));
 
         Assert.Contains("expected Float [N, 7]", error.Message, StringComparison.Ordinal);
+    }
+
+    private static void AssertClose(float[][] expected, float[] actual, float tolerance)
+    {
+        Assert.Equal(expected.Length * expected[0].Length, actual.Length);
+        for (var row = 0; row < expected.Length; row++)
+        {
+            for (var c = 0; c < expected[row].Length; c++)
+            {
+                Assert.InRange(actual[row * expected[row].Length + c], expected[row][c] - tolerance, expected[row][c] + tolerance);
+            }
+        }
     }
 
     /// <summary>Builds the model once per test class with the repo's own models/ code.</summary>

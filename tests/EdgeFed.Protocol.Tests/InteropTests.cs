@@ -85,6 +85,14 @@ public sealed class PythonClientInteropTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerCancelsMidStream_PythonClientSeesCancelled()
+    {
+        var result = await PythonPeer.RunClientAsync(Target, "server_cancel");
+
+        Assert.Equal("CANCELLED", result.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task RequestOverOurLimit_IsResourceExhausted()
     {
         var result = await PythonPeer.RunClientAsync(Target, "oversize_request");
@@ -226,6 +234,22 @@ public sealed class PythonServerInteropTests : IDisposable
 
         Assert.Equal(StatusCode.Cancelled, error.StatusCode);
         Assert.Equal("cancelled ServerStream", await _server.WaitForLineAsync("cancelled", TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task PythonServerCancelsMidStream_WeSeeCancelled()
+    {
+        using var call = _client.ServerStreamCall(new EchoRequest { Repeat = 10, CancelStream = true }, WithEcho());
+
+        // RST_STREAM may overtake the first message still buffered, so read until the call fails.
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
     }
 
     [Fact]

@@ -207,6 +207,22 @@ public sealed class TransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerCancelsMidStream_ClientGetsCancelled()
+    {
+        using var call = _client.ServerStreamCall(new EchoRequest { Repeat = 10, CancelStream = true });
+
+        // RST_STREAM may overtake the first message still buffered, so read until the call fails.
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.Cancelled, error.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownMethod_IsUnimplemented()
     {
         var method = new Method<EchoRequest, EchoResponse>(MethodType.Unary, "edgefed.testing.v1.Interop", "NoSuchMethod");

@@ -1,6 +1,7 @@
 using EdgeFed.Protocol.Grpc;
 using EdgeFed.Protocol.Server;
 using Google.Protobuf;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace EdgeFed.Protocol.Tests.Interop;
 
@@ -40,6 +41,12 @@ public sealed class InteropService(InteropObserver observer)
                 }
 
                 await responses.WriteAsync(Respond(request, context, i), context.CancellationToken);
+                if (request.CancelStream)
+                {
+                    // The server side of "cancellation both ways": reset the stream with CANCEL (0x8).
+                    context.GetHttpContext().Features.Get<IHttpResetFeature>()!.Reset(8);
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

@@ -56,6 +56,11 @@ def run(target, scenario):
                         call.cancel()
                         break
                 result("CANCELLED" if call.code() == grpc.StatusCode.CANCELLED else call.code().name, seen=seen)
+            elif scenario == "server_cancel":
+                seen = 0
+                for _ in stub.ServerStream(pb.EchoRequest(text="sc", repeat=10, cancel_stream=True), timeout=10):
+                    seen += 1
+                result(details="stream ended normally", seen=seen)
             elif scenario == "oversize_request":
                 stub.Unary(pb.EchoRequest(payload=bytes(5 * 1024 * 1024)), timeout=10)
                 result(details="accepted")

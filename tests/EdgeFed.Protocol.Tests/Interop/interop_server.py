@@ -69,6 +69,10 @@ class Interop(pb_grpc.InteropServicer):
             if not context.is_active():
                 return
             yield self._respond(request, context, i)
+            if request.cancel_stream:
+                done.set()
+                context.cancel()  # the server side of "cancellation both ways": RST_STREAM CANCEL
+                return
         done.set()
         if request.fail_code:
             self._apply(pb.EchoRequest(fail_code=request.fail_code, fail_message=request.fail_message), context, "ServerStream")
