@@ -4,6 +4,9 @@ using EdgeFed.Agent.Cli;
 var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, sends only aggregates.")
 {
     RunCommand.Create(),
+    ProbeCommand.Create(),
+    SimulateCommand.Create(),
+    PollCommand.Create(),
 };
 
 // `run` is the default: with no sub-command (or only configuration options) run the service.

@@ -1,0 +1,53 @@
+namespace EdgeFed.Agent.Collectors;
+
+/// <summary>A hardware model's public nominal figures (manufacturer spec sheets; chip counts approximate).</summary>
+public sealed record MinerModel(
+    string Name, string Vendor, MinerFamily StockFamily, double NominalThs, double PowerW, int Boards, int ChipsPerBoard, int Fans);
+
+/// <summary>
+/// Models EdgeFed knows: used for expected chip counts and nominal hashrate where firmware does not say, and by
+/// the fleet emulator. Hashrate/power from the makers' published specifications.
+/// </summary>
+public static class ModelCatalog
+{
+    public static IReadOnlyList<MinerModel> All { get; } =
+    [
+        new("Antminer S19 Pro", "Bitmain", MinerFamily.Antminer, 110, 3250, 3, 114, 4),
+        new("Antminer S19j Pro", "Bitmain", MinerFamily.Antminer, 104, 3068, 3, 126, 4),
+        new("Antminer S19k Pro", "Bitmain", MinerFamily.Antminer, 120, 2760, 3, 77, 4),
+        new("Antminer S19 XP", "Bitmain", MinerFamily.Antminer, 140, 3010, 3, 110, 4),
+        new("Antminer S21", "Bitmain", MinerFamily.Antminer, 200, 3500, 3, 108, 4),
+        new("Antminer S21 Pro", "Bitmain", MinerFamily.Antminer, 234, 3510, 3, 65, 4),
+        new("Antminer S21 XP", "Bitmain", MinerFamily.Antminer, 270, 3645, 3, 91, 4),
+        new("Whatsminer M30S++", "MicroBT", MinerFamily.Whatsminer, 106, 3472, 3, 111, 2),
+        new("Whatsminer M50S", "MicroBT", MinerFamily.Whatsminer, 126, 3276, 3, 135, 2),
+        new("Whatsminer M60S", "MicroBT", MinerFamily.Whatsminer, 186, 3441, 3, 156, 2),
+        new("Avalon 1246", "Canaan", MinerFamily.Avalon, 90, 3420, 3, 120, 4),
+        new("Avalon A1366", "Canaan", MinerFamily.Avalon, 130, 3250, 3, 120, 4),
+        new("Avalon A1466", "Canaan", MinerFamily.Avalon, 150, 3230, 3, 120, 4),
+        new("Bitaxe Supra", "Bitaxe/open-source", MinerFamily.Bitaxe, 0.7, 15, 1, 1, 1),
+        new("Bitaxe Gamma", "Bitaxe/open-source", MinerFamily.Bitaxe, 1.2, 18, 1, 1, 1),
+    ];
+
+    public static MinerModel? Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var wanted = name.Trim();
+        return All.FirstOrDefault(m => m.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase))
+               ?? All.FirstOrDefault(m => m.Name.EndsWith(" " + wanted, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Bitaxe boards are named by their ASIC.</summary>
+    public static string? BitaxeByAsic(string? asic) => asic switch
+    {
+        "BM1370" => "Bitaxe Gamma",
+        "BM1368" => "Bitaxe Supra",
+        "BM1366" => "Bitaxe Ultra",
+        "BM1397" => "Bitaxe Max",
+        _ => null,
+    };
+}

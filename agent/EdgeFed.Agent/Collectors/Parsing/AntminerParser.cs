@@ -1,0 +1,94 @@
+using System.Text.Json;
+
+namespace EdgeFed.Agent.Collectors.Parsing;
+
+/// <summary>
+/// Stock Antminer (bmminer/cgminer) and LuxOS, which keeps the same <c>stats</c> layout: <c>STATS[0]</c> names the
+/// model, <c>STATS[1]</c> holds rates (<c>rate_unit</c>, usually GH), per-chain <c>chain_acn/acs/rate/hw</c>,
+/// <c>temp_chip/temp_pcb</c> dash lists and <c>fan*</c>. In <c>chain_acs</c> 'o' is a working chip, 'x' a dead one.
+/// </summary>
+public static class AntminerParser
+{
+    public static MinerSample Parse(MinerFamily family, JsonElement stats, JsonElement? summary, JsonElement? pools, JsonElement? version, double? powerW)
+    {
+        CgminerReply.CheckStatus(stats);
+        var sections = stats.Objects("STATS").ToList();
+        var body = sections.FirstOrDefault(s => s.TryGetProperty("GHS 5s", out _) || s.TryGetProperty("chain_acn1", out _));
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw new PollException(PollErrorKind.UnexpectedReply, "stats has no rates section (GHS 5s / chain_acn1).");
+        }
+
+        var header = sections.FirstOrDefault(s => s.TryGetProperty("Type", out _));
+        var versionInfo = version?.First("VERSION");
+        var modelName = header.String("Type") ?? versionInfo?.String("Type");
+        var model = ModelCatalog.Find(modelName);
+        var toThs = UnitToThs(body.String("rate_unit"));
+        var boards = Boards(body, toThs, model).ToList();
+        var fans = Enumerable.Range(1, 8).Select(i => body.Int($"fan{i}")).TakeWhile(f => f is not null).Where(f => f > 0).Select(f => f!.Value).ToList();
+        var (url, status, user) = CgminerReply.ActivePool(pools);
+        var summaryInfo = summary?.First("SUMMARY");
+        var now = JsonFields.Ths(body.Double("GHS 5s"), toThs);
+
+        return new MinerSample
+        {
+            Endpoint = string.Empty,
+            Family = family,
+            Vendor = model?.Vendor ?? (modelName?.StartsWith("Antminer", StringComparison.OrdinalIgnoreCase) == true ? "Bitmain" : null),
+            Model = modelName,
+            Firmware = versionInfo?.String("LUXminer") ?? header.String("Miner") ?? versionInfo?.String("Miner") ?? header.String("CompileTime"),
+            State = now > 0 ? MiningState.Mining : MiningState.Off,
+            HashrateThs = now,
+            AverageThs = JsonFields.Ths(body.Double("GHS av"), toThs),
+            NominalThs = JsonFields.Ths(body.Double("total_rateideal"), toThs) ?? model?.NominalThs,
+            PowerW = powerW,
+            Boards = boards,
+            FansRpm = fans,
+            AcceptedShares = summaryInfo?.Long("Accepted"),
+            RejectedShares = summaryInfo?.Long("Rejected"),
+            HardwareErrors = summaryInfo?.Long("Hardware Errors") ?? (boards.Count > 0 ? boards.Sum(b => b.HardwareErrors ?? 0) : null),
+            PoolUrl = url,
+            PoolStatus = status,
+            PoolUser = user,
+            UptimeSeconds = body.Long("Elapsed") ?? summaryInfo?.Long("Elapsed"),
+        };
+    }
+
+    public static double UnitToThs(string? unit) => unit?.ToUpperInvariant() switch
+    {
+        "TH" => 1,
+        "MH" => 1e-6,
+        "KH" => 1e-9,
+        _ => 1e-3, // GH, the bmminer default
+    };
+
+    private static IEnumerable<HashboardSample> Boards(JsonElement body, double toThs, MinerModel? model)
+    {
+        for (var i = 1; i <= 16 && body.TryGetProperty($"chain_acn{i}", out _); i++)
+        {
+            var acn = body.Int($"chain_acn{i}");
+            var acs = body.String($"chain_acs{i}");
+            var installed = acn > 0 || acs is not null || (model is not null && i <= model.Boards);
+            if (!installed)
+            {
+                continue;
+            }
+
+            int? ok = acs?.Count(c => c == 'o');
+            int? dead = acs?.Count(c => c == 'x');
+            var chipTemps = JsonFields.DashList(body.String($"temp_chip{i}"));
+            var pcbTemps = JsonFields.DashList(body.String($"temp_pcb{i}"));
+            yield return new HashboardSample
+            {
+                Index = i - 1,
+                Chips = ok ?? acn,
+                ExpectedChips = model?.ChipsPerBoard ?? (ok + dead is > 0 ? ok + dead : acn),
+                DeadChips = dead,
+                ChipTempC = chipTemps.Count > 0 ? chipTemps.Max() : body.Double($"temp2_{i}"),
+                BoardTempC = pcbTemps.Count > 0 ? pcbTemps.Max() : body.Double($"temp{i}"),
+                HashrateThs = JsonFields.Ths(body.Double($"chain_rate{i}"), toThs),
+                HardwareErrors = body.Long($"chain_hw{i}"),
+            };
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace EdgeFed.Agent.Tests.Collectors;
+
+/// <summary>How the replay server spoils its replies.</summary>
+public enum Spoil
+{
+    None,
+    TrailingNul,
+    Truncated,
+    Empty,
+    ConcatenatedObjects,
+    InfAndNan,
+    TrailingCommas,
+    NumbersAsStrings,
+    Silent,
+    Slow,
+}
+
+/// <summary>
+/// A CGMiner-style RPC server on 127.0.0.1:0 that answers each command with a real reply file, spoiled the way
+/// real firmware spoils replies. Unknown commands get a STATUS=E reply, as cgminer does.
+/// </summary>
+public sealed class ReplayMinerServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly Dictionary<string, byte[]> _replies;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public ReplayMinerServer(IReadOnlyDictionary<string, string> commandToFile, Spoil spoil = Spoil.None, TimeSpan? slowBy = null)
+    {
+        _replies = commandToFile.ToDictionary(kv => kv.Key, kv => RealReplies.Bytes(kv.Value));
+        Spoiling = spoil;
+        SlowBy = slowBy ?? TimeSpan.FromSeconds(3);
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public Spoil Spoiling { get; set; }
+
+    public TimeSpan SlowBy { get; }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public int Requests;
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _accepting;
+    }
+
+    public static byte[] Apply(Spoil spoil, byte[] reply)
+    {
+        var text = Encoding.UTF8.GetString(reply).TrimEnd();
+        return spoil switch
+        {
+            Spoil.TrailingNul => [.. reply, 0],
+            Spoil.Truncated => reply[..(reply.Length / 2)],
+            Spoil.Empty => [],
+            Spoil.ConcatenatedObjects => Encoding.UTF8.GetBytes(text + "{\"id\":2}\0"),
+            Spoil.InfAndNan => Encoding.UTF8.GetBytes(text.Insert(1, "\"Chip Temp\": inf, \"Ratio\": -nan, ")),
+            Spoil.TrailingCommas => Encoding.UTF8.GetBytes(text.Replace("}", ",}", StringComparison.Ordinal).Replace("]", ",]", StringComparison.Ordinal).Replace("{,}", "{}", StringComparison.Ordinal).Replace("[,]", "[]", StringComparison.Ordinal)),
+            Spoil.NumbersAsStrings => Encoding.UTF8.GetBytes(NumbersToStrings(text)),
+            _ => reply,
+        };
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                _ = ServeAsync(socket);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                Interlocked.Increment(ref Requests);
+                var buffer = new byte[4096];
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                using var request = JsonDocument.Parse(buffer.AsMemory(0, read));
+                var command = (request.RootElement.TryGetProperty("command", out var c) ? c : request.RootElement.GetProperty("cmd")).GetString()!;
+                var reply = _replies.TryGetValue(command, out var bytes)
+                    ? bytes
+                    : Encoding.UTF8.GetBytes("{\"STATUS\":[{\"STATUS\":\"E\",\"Msg\":\"Invalid command\",\"Code\":14}],\"id\":1}");
+                switch (Spoiling)
+                {
+                    case Spoil.Silent:
+                        await Task.Delay(Timeout.InfiniteTimeSpan, _stop.Token);
+                        return;
+                    case Spoil.Slow:
+                        await Task.Delay(SlowBy, _stop.Token);
+                        break;
+                }
+
+                await socket.SendAsync(Apply(Spoiling, reply), SocketFlags.None, _stop.Token);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Every bare number becomes a string ("Elapsed": "50474"), as some firmware writes them.</summary>
+    private static string NumbersToStrings(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        Visit(node);
+        return node.ToJsonString();
+
+        static void Visit(System.Text.Json.Nodes.JsonNode? n)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    foreach (var key in o.Select(p => p.Key).ToList())
+                    {
+                        if (o[key] is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+                        {
+                            o[key] = v.ToJsonString();
+                        }
+                        else
+                        {
+                            Visit(o[key]);
+                        }
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    foreach (var item in a)
+                    {
+                        Visit(item);
+                    }
+
+                    break;
+            }
+        }
+    }
+}
