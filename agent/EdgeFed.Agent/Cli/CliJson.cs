@@ -2,14 +2,13 @@ using System.Text.Json;
 
 namespace EdgeFed.Agent.Cli;
 
-/// <summary>The command-line contract's JSON: camelCase, indented, nulls kept out.</summary>
+/// <summary>The command-line contract's JSON: camelCase, indented; absent values are written as null so every key is always there.</summary>
 public static class CliJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // stratum+tcp, not stratum\u002Btcp
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -17,7 +17,8 @@ public static class LenientJson
     {
         // Most replies are clean JSON apart from the NUL cgminer appends: parse those without copying.
         var trimmed = raw.TrimEnd((byte)0).TrimEnd(" \r\n\t"u8);
-        if (trimmed.Length > 0 && trimmed[^1] is (byte)'}' or (byte)']')
+        // Invalid UTF-8 inside a string would only fail later, on read: such replies take the decoding path.
+        if (trimmed.Length > 0 && trimmed[^1] is (byte)'}' or (byte)']' && System.Text.Unicode.Utf8.IsValid(trimmed))
         {
             try
             {
