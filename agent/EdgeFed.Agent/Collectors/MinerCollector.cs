@@ -13,6 +13,7 @@ namespace EdgeFed.Agent.Collectors;
 public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider time, ILogger<MinerCollector> logger) : IDisposable
 {
     private readonly AxeOsTransport _http = new();
+    private readonly StaticReplyCache _cache = new(time);
     private readonly ConcurrentDictionary<string, MinerFamily> _detected = new();
 
     public async Task<MinerSample> PollAsync(MinerEndpoint endpoint, CancellationToken cancellationToken)
@@ -71,5 +72,5 @@ public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider t
     }
 
     private PollSession NewSession(MinerEndpoint endpoint, CancellationToken cancellationToken) =>
-        new(endpoint, options.Value.RequestTimeout, _http, time, cancellationToken);
+        new(endpoint, options.Value.RequestTimeout, _http, _cache, time, cancellationToken);
 }

@@ -8,7 +8,8 @@ namespace EdgeFed.Agent.Collectors;
 /// The requests of one poll of one miner. Each failure is recorded as a typed <see cref="PollError"/>; once the
 /// device has proved unreachable the remaining requests are skipped, so a dead miner costs one timeout.
 /// </summary>
-public sealed class PollSession(MinerEndpoint endpoint, TimeSpan timeout, AxeOsTransport http, TimeProvider time, CancellationToken cancellationToken)
+public sealed class PollSession(
+    MinerEndpoint endpoint, TimeSpan timeout, AxeOsTransport http, StaticReplyCache cache, TimeProvider time, CancellationToken cancellationToken)
 {
     private readonly List<PollError> _errors = [];
     private bool _unreachable;
@@ -20,6 +21,23 @@ public sealed class PollSession(MinerEndpoint endpoint, TimeSpan timeout, AxeOsT
     /// <summary>A CGMiner-style command (<c>{"command":...}</c>) or a btminer one (<c>{"cmd":...}</c>).</summary>
     public Task<JsonElement?> CommandAsync(string command, string key = "command") =>
         RunAsync(command, () => CgminerTransport.QueryAsync(endpoint.Host, endpoint.Port, $"{{\"{key}\":\"{command}\"}}", timeout, cancellationToken));
+
+    /// <summary>A command whose reply describes the device (version, model): served from the cache while fresh.</summary>
+    public async Task<JsonElement?> StaticCommandAsync(string command, string key = "command")
+    {
+        if (cache.TryGet(endpoint, command, out var cached))
+        {
+            return cached;
+        }
+
+        var reply = await CommandAsync(command, key);
+        if (reply is { } fresh)
+        {
+            cache.Put(endpoint, command, fresh);
+        }
+
+        return reply;
+    }
 
     public Task<JsonElement?> SystemInfoAsync() =>
         RunAsync("GET /api/system/info", () => http.GetSystemInfoAsync(endpoint.Host, endpoint.Port, timeout, cancellationToken));

@@ -25,7 +25,7 @@ public static class FamilyCollectors
 
         var summary = await session.CommandAsync("summary");
         var pools = await session.CommandAsync("pools");
-        var version = await session.CommandAsync("version");
+        var version = await session.StaticCommandAsync("version");
         var power = family == MinerFamily.LuxOs ? (await session.CommandAsync("power"))?.First("POWER")?.Double("Watts") : null;
         return session.Finish(family, () => AntminerParser.Parse(family, stats, summary, pools, version, power));
     }
@@ -38,12 +38,12 @@ public static class FamilyCollectors
         }
 
         var devs = await session.CommandAsync("devs");
-        var details = await session.CommandAsync("devdetails");
+        var details = await session.StaticCommandAsync("devdetails");
         var fans = await session.CommandAsync("fans");
         var temps = await session.CommandAsync("temps");
         var tuner = await session.CommandAsync("tunerstatus");
         var pools = await session.CommandAsync("pools");
-        var version = await session.CommandAsync("version");
+        var version = await session.StaticCommandAsync("version");
         return session.Finish(MinerFamily.BraiinsOs, () => BraiinsParser.Parse(summary, devs, details, fans, temps, tuner, pools, version));
     }
 
@@ -56,7 +56,7 @@ public static class FamilyCollectors
 
         var summary = await session.CommandAsync("summary");
         var pools = await session.CommandAsync("pools");
-        var version = await session.CommandAsync("version");
+        var version = await session.StaticCommandAsync("version");
         return session.Finish(MinerFamily.Avalon, () => AvalonParser.Parse(stats, summary, pools, version));
     }
 
@@ -70,9 +70,9 @@ public static class FamilyCollectors
         var devs = await session.CommandAsync("devs", "cmd");
         var pools = await session.CommandAsync("pools", "cmd");
         var status = await session.CommandAsync("status", "cmd");
-        var version = await session.CommandAsync("get_version", "cmd");
+        var version = await session.StaticCommandAsync("get_version", "cmd");
         var errors = await session.CommandAsync("get_error_code", "cmd");
-        var details = await session.CommandAsync("devdetails", "cmd");
+        var details = await session.StaticCommandAsync("devdetails", "cmd");
         return session.Finish(MinerFamily.Whatsminer, () => WhatsminerParser.Parse(summary, devs, pools, status, version, errors, details));
     }
 
