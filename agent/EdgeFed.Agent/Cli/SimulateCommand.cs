@@ -5,7 +5,7 @@ namespace EdgeFed.Agent.Cli;
 
 /// <summary>
 /// <c>edgefed-agent simulate --miners N [--seed S] [--base-address A] [--port P] [--http-port P] [--faulty F]
-/// [--ramp-seconds R] [--duration-seconds D] [--manifest FILE]</c>: an emulated farm on loopback.
+/// [--ramp-seconds R] [--duration-seconds D] [--manifest FILE] [--pools URL=W,...]</c>: an emulated farm on loopback.
 /// </summary>
 public static class SimulateCommand
 {
@@ -21,7 +21,8 @@ public static class SimulateCommand
         var ramp = new Option<int>("--ramp-seconds") { Description = "How long faults take to develop", DefaultValueFactory = _ => 300 };
         var duration = new Option<int>("--duration-seconds") { Description = "Stop after this long (0: until Ctrl-C)", DefaultValueFactory = _ => 0 };
         var manifest = new Option<string?>("--manifest") { Description = "Also write the manifest to this file" };
-        foreach (var option in new Option[] { miners, seed, address, port, httpPort, faulty, ramp, duration, manifest })
+        var pools = new Option<string?>("--pools") { Description = "Pool mix: stratum+tcp://host:port=weight,... (default: a mix of the largest pools)" };
+        foreach (var option in new Option[] { miners, seed, address, port, httpPort, faulty, ramp, duration, manifest, pools })
         {
             command.Options.Add(option);
         }
@@ -33,6 +34,16 @@ public static class SimulateCommand
                 Miners = result.GetValue(miners), Seed = result.GetValue(seed), BaseAddress = result.GetValue(address)!, Port = result.GetValue(port),
                 HttpPort = result.GetValue(httpPort), FaultyFraction = result.GetValue(faulty), Ramp = TimeSpan.FromSeconds(result.GetValue(ramp)),
             };
+            try
+            {
+                options.Pools = FarmPlanner.ParsePools(result.GetValue(pools));
+            }
+            catch (FormatException ex)
+            {
+                await Console.Error.WriteLineAsync($"edgefed-agent simulate: --pools: {ex.Message}");
+                return 2;
+            }
+
             return await RunAsync(options, result.GetValue(duration), result.GetValue(manifest), cancellationToken);
         });
         return command;

@@ -26,6 +26,9 @@ public sealed class FarmOptions
     [Range(0.0, 1.0)]
     public double FaultyFraction { get; set; } = 0.15;
 
+    /// <summary>Pool URLs and their weights; empty: <see cref="FarmPlanner.DefaultPools"/>.</summary>
+    public IReadOnlyList<(string Url, double Weight)> Pools { get; set; } = [];
+
     /// <summary>How long a fault takes to develop fully.</summary>
     public TimeSpan Ramp { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -33,15 +33,28 @@ public static class FarmPlanner
         (MinerFamily.Bitaxe, ["Bitaxe Gamma", "Bitaxe Supra"], 0.07),
     ];
 
+    /// <summary>"url=weight,url=weight" (weight optional, default 1) as given on the command line.</summary>
+    public static IReadOnlyList<(string Url, double Weight)> ParsePools(string? text) =>
+        (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(entry =>
+        {
+            var at = entry.LastIndexOf('=');
+            var url = at > 0 ? entry[..at] : entry;
+            var weight = at > 0 ? double.Parse(entry[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 1.0;
+            return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("stratum", StringComparison.Ordinal) && weight > 0
+                ? (url, weight)
+                : throw new FormatException($"'{entry}' is not stratum+tcp://host:port[=weight].");
+        }).ToList();
+
     public static IReadOnlyList<MinerPlan> Plan(FarmOptions options)
     {
         var random = new Random(options.Seed);
+        var pools = options.Pools.Count > 0 ? options.Pools : DefaultPools;
         var faults = Enum.GetValues<BehaviourKind>();
         return Enumerable.Range(0, options.Miners).Select(_ =>
         {
             var (family, models, _) = Pick(random, Mix, m => m.Weight);
             var model = models[random.Next(models.Length)];
-            var pool = Pick(random, DefaultPools, p => p.Weight).Url;
+            var pool = Pick(random, pools, p => p.Weight).Url;
             IReadOnlyList<Behaviour> behaviours = random.NextDouble() < options.FaultyFraction
                 ? [new Behaviour(faults[random.Next(faults.Length)], TimeSpan.FromSeconds(random.Next(0, 2) * random.Next(30, 600)))]
                 : [];

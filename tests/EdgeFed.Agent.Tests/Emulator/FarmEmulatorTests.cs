@@ -142,4 +142,16 @@ public sealed class FarmEmulatorTests
         Assert.Equal(8, a.Select(p => p.PoolUrl).Distinct().Count());
         Assert.InRange(a.Count(p => p.Behaviours.Count > 0), 40, 110);
     }
+
+    [Fact]
+    public void ConfiguredPoolMix_IsWhatTheMinersPointAt()
+    {
+        var pools = FarmPlanner.ParsePools("stratum+tcp://mine.ocean.xyz:3334=3,stratum+tcp://solo.ckpool.org:3333=1");
+
+        var plan = FarmPlanner.Plan(new FarmOptions { Miners = 400, Seed = 9, Pools = pools });
+
+        Assert.Equal(["stratum+tcp://mine.ocean.xyz:3334", "stratum+tcp://solo.ckpool.org:3333"], plan.Select(p => p.PoolUrl).Distinct().Order());
+        Assert.InRange(plan.Count(p => p.PoolUrl.Contains("ocean", StringComparison.Ordinal)), 260, 340);
+        Assert.Throws<FormatException>(() => FarmPlanner.ParsePools("http://not-a-pool=1"));
+    }
 }
