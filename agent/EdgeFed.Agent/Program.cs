@@ -7,6 +7,8 @@ var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, s
     ProbeCommand.Create(),
     SimulateCommand.Create(),
     PollCommand.Create(),
+    DecodeCommand.Create(),
+    IdentifyCommand.Create(),
 };
 
 // `run` is the default: with no sub-command (or only configuration options) run the service.

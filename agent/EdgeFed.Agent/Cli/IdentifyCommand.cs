@@ -1,0 +1,22 @@
+using System.CommandLine;
+using EdgeFed.Agent.Attribution;
+
+namespace EdgeFed.Agent.Cli;
+
+/// <summary><c>edgefed-agent identify block --file F [--catalog PATH]</c>: attribute a Bitcoin Core <c>getblock</c> (verbosity 2) block.</summary>
+public static class IdentifyCommand
+{
+    public static Command Create()
+    {
+        var catalog = new Option<string?>("--catalog") { Description = "Pool catalogue; default: built-in", Recursive = true };
+        var file = new Option<string>("--file") { Description = "getblock <hash> 2 output (JSON)", Required = true };
+        var block = new Command("block", "Attribute a block to a pool.") { file };
+        block.SetAction((result, _) => AttributionOutput.RunAsync("identify block", () =>
+        {
+            var parsed = NodeBlock.Parse(File.ReadAllText(result.GetValue(file)!));
+            var pool = new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(parsed.Coinbase);
+            return new { height = parsed.Height, hash = parsed.Hash, pool = AttributionOutput.Pool(pool), coinbase = AttributionOutput.Coinbase(parsed.Coinbase, pool) };
+        }));
+        return new Command("identify", "Identify who built a block.") { catalog, block };
+    }
+}
