@@ -46,11 +46,12 @@ public sealed record StratumJob(
         }
 
         string Text(int i) => p[i].ValueKind == JsonValueKind.String ? p[i].GetString()! : throw new DecodeException($"mining.notify params[{i}] must be a string.");
+        var prevHash = DisplayPrevHash(Text(1));
         var coinb1 = Transaction.FromHex(Text(2));
         var coinb2 = Transaction.FromHex(Text(3));
         var (size, tx) = Rebuild(coinb1, coinb2, extranonceBytes);
         return new StratumJob(
-            Text(0), DisplayPrevHash(Text(1)), Text(5), Text(6), Text(7), p[8].ValueKind == JsonValueKind.True,
+            Text(0), prevHash, Text(5), Text(6), Text(7), p[8].ValueKind == JsonValueKind.True,
             p[4].EnumerateArray().Select(b => b.GetString() ?? throw new DecodeException("merkle branches must be hex strings.")).ToList(),
             size, CoinbaseDecoder.Decode(tx));
     }
