@@ -1,11 +1,10 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 
 namespace EdgeFed.Agent.Tests.Attribution;
 
 /// <summary>
 /// Real coinbases from ../shared/data/blocks/coinbase-sample.jsonl, serialised back into transactions (version 1,
-/// the scriptSig and outputs as recorded, locktime 0): our test vectors written from real blocks.
+/// the scriptSig and outputs as recorded, locktime 0, by <c>CoinbaseBuilder</c>): test vectors written from real blocks.
 /// </summary>
 internal static class RealCoinbases
 {
@@ -24,33 +23,8 @@ internal static class RealCoinbases
 
     public static Row ByNumber(string number) => Rows.Single(r => r.Number == number);
 
-    public static byte[] Serialize(Row row)
-    {
-        var bytes = new List<byte>();
-        void U32(uint v) { var b = new byte[4]; BinaryPrimitives.WriteUInt32LittleEndian(b, v); bytes.AddRange(b); }
-        void Var(int n) { if (n < 0xfd) { bytes.Add((byte)n); } else { bytes.Add(0xfd); bytes.Add((byte)n); bytes.Add((byte)(n >> 8)); } }
-        U32(1);
-        Var(1);
-        bytes.AddRange(new byte[32]);
-        U32(uint.MaxValue);
-        var scriptSig = Convert.FromHexString(row.ScriptSigHex);
-        Var(scriptSig.Length);
-        bytes.AddRange(scriptSig);
-        U32(uint.MaxValue);
-        Var(row.Outputs.Count);
-        foreach (var (script, value, _) in row.Outputs)
-        {
-            var v = new byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(v, value);
-            bytes.AddRange(v);
-            var s = Convert.FromHexString(script);
-            Var(s.Length);
-            bytes.AddRange(s);
-        }
-
-        U32(0);
-        return [.. bytes];
-    }
+    public static byte[] Serialize(Row row) => Agent.Attribution.Bitcoin.CoinbaseBuilder.Serialize(
+        Convert.FromHexString(row.ScriptSigHex), row.Outputs.Select(o => new Agent.Attribution.Bitcoin.TxOutput(o.Value, Convert.FromHexString(o.ScriptHex))).ToList());
 
     public static string Hex(Row row) => Convert.ToHexStringLower(Serialize(row));
 }

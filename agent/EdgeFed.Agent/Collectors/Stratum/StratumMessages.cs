@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace EdgeFed.Agent.Collectors.Stratum;
+
+/// <summary>The JSON-RPC lines of stratum v1 that the watcher and proxy read or write.</summary>
+public static class StratumMessages
+{
+    public static string Subscribe(int id, string agent) => JsonSerializer.Serialize(new { id, method = "mining.subscribe", @params = new[] { agent } }) + "\n";
+
+    public static string Authorize(int id, string user, string password) => JsonSerializer.Serialize(new { id, method = "mining.authorize", @params = new[] { user, password } }) + "\n";
+
+    /// <summary>The method of a notification or request, or null for a response.</summary>
+    public static string? Method(JsonElement message) =>
+        message.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String ? method.GetString() : null;
+
+    /// <summary>extranonce1 (bytes) + extranonce2_size from a subscribe result <c>[[subscriptions], extranonce1, extranonce2_size]</c>.</summary>
+    public static int? ExtranonceBytes(JsonElement response) =>
+        response.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Array && result.GetArrayLength() >= 3 &&
+        result[1].ValueKind == JsonValueKind.String && result[2].TryGetInt32(out var size)
+            ? result[1].GetString()!.Length / 2 + size
+            : null;
+
+    public static JsonElement? TryParse(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EdgeFed.Agent.Attribution;
+using EdgeFed.Agent.Attribution.Bitcoin;
+
+namespace EdgeFed.Agent.Collectors.Stratum;
+
+/// <summary>
+/// A passive pass-through proxy between local miners and their pool: every line is forwarded unchanged both ways;
+/// on the way down, <c>mining.notify</c> jobs are decoded and attributed (using the extranonce sizes from the
+/// miner's own subscribe). Logins pass through and are never recorded.
+/// </summary>
+public sealed class StratumProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly Uri _upstream;
+    private readonly PoolAttributor _attributor;
+    private readonly TimeProvider _time;
+    private readonly Func<ObservedJob, ValueTask> _onJob;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public StratumProxy(IPEndPoint listen, Uri upstream, PoolAttributor attributor, TimeProvider time, Func<ObservedJob, ValueTask> onJob)
+    {
+        _upstream = upstream;
+        _attributor = attributor;
+        _time = time;
+        _onJob = onJob;
+        _listener = new TcpListener(listen);
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _accepting;
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                var miner = await _listener.AcceptTcpClientAsync(_stop.Token);
+                _ = RelayAsync(miner);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RelayAsync(TcpClient miner)
+    {
+        using (miner)
+        using (var pool = new TcpClient { NoDelay = true })
+        {
+            try
+            {
+                await pool.ConnectAsync(_upstream.Host, _upstream.Port, _stop.Token);
+                using var session = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                var subscribeId = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var up = PumpAsync(miner.GetStream(), pool.GetStream(), line =>
+                {
+                    if (StratumMessages.TryParse(line) is { } m && StratumMessages.Method(m) == "mining.subscribe" && m.TryGetProperty("id", out var id))
+                    {
+                        subscribeId.TrySetResult(id.Clone());
+                    }
+
+                    return ValueTask.CompletedTask;
+                }, inspectFirst: true, session.Token);
+                int? extranonce = null;
+                var down = PumpAsync(pool.GetStream(), miner.GetStream(), async line =>
+                {
+                    if (StratumMessages.TryParse(line) is not { } m)
+                    {
+                        return;
+                    }
+
+                    if (StratumMessages.Method(m) == "mining.notify")
+                    {
+                        try
+                        {
+                            var job = StratumJob.Parse(line, extranonce);
+                            await _onJob(new ObservedJob(_upstream.ToString(), job, _attributor.Attribute(job.Coinbase), _time.GetUtcNow()));
+                        }
+                        catch (DecodeException)
+                        {
+                            // Forwarded all the same: the proxy must never break the miner's work.
+                        }
+                    }
+                    else if (subscribeId.Task.IsCompleted && m.TryGetProperty("id", out var id) && id.GetRawText() == subscribeId.Task.Result?.GetRawText())
+                    {
+                        extranonce = StratumMessages.ExtranonceBytes(m);
+                    }
+                }, inspectFirst: false, session.Token);
+                await Task.WhenAny(up, down);
+                session.Cancel();
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or InvalidDataException)
+            {
+                // Either side went away: the other is closed with it.
+            }
+        }
+    }
+
+    /// <summary>Forwards lines; upstream requests are inspected before they leave (so their ids are known when the answer comes).</summary>
+    private static async Task PumpAsync(Stream from, Stream to, Func<string, ValueTask> inspect, bool inspectFirst, CancellationToken cancellationToken)
+    {
+        var reader = new LineReader(from);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (inspectFirst)
+            {
+                await inspect(line);
+            }
+
+            await to.WriteAsync(Encoding.UTF8.GetBytes(line + "\n"), cancellationToken);
+            if (!inspectFirst)
+            {
+                await inspect(line);
+            }
+        }
+    }
+}
