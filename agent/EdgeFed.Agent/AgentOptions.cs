@@ -36,6 +36,9 @@ public sealed class AgentOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Agent:Window must be between 00:00:01 and 01:00:00.")]
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Pool catalogue ({id, name, addresses, tags, link} list); empty: the built-in one.</summary>
+    public string? CatalogPath { get; set; }
+
     /// <summary>Stop after this many acknowledged reports (0: run until stopped). For demos and smoke tests.</summary>
     [Range(0, int.MaxValue)]
     public int MaxReports { get; set; }

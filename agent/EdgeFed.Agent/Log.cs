@@ -25,4 +25,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Poll of {Endpoint} failed: {Kind} on {Command}: {Detail}")]
     public static partial void PollFailed(ILogger logger, string endpoint, string kind, string command, string detail);
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Block {Height} by {Pool} ({Method}); run of {Run}")]
+    public static partial void BlockObserved(ILogger logger, long height, string pool, string method, int run);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Reorganisation: {Depth} block(s) above height {ForkHeight} replaced")]
+    public static partial void ReorgObserved(ILogger logger, int depth, long forkHeight);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Node {Url} unavailable ({Detail}); retrying in {Delay}")]
+    public static partial void NodeWatchFailed(ILogger logger, string url, string detail, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Debug, Message = "Job from {Url}: {Pool} ({Method}), template {Fingerprint}")]
+    public static partial void JobObserved(ILogger logger, string url, string pool, string method, string fingerprint);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "Stratum {Url} failed: {Detail}; reconnecting")]
+    public static partial void StratumFailed(ILogger logger, string url, string detail);
+
+    [LoggerMessage(EventId = 3213, Level = LogLevel.Information, Message = "Stratum {Url} closed the connection; reconnecting")]
+    public static partial void StratumClosed(ILogger logger, string url);
 }

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace EdgeFed.Agent.Aggregation;
 
 /// <summary>
-/// Builds the report for a closed window: identity, window bounds, region, kind, versions, and the window's
-/// aggregate cells (none until collectors feed it; only aggregates ever enter a report).
+/// Builds the report for a closed window: identity, window bounds, region, kind, versions, the window's aggregate
+/// cells (none until polling feeds them; only aggregates ever enter a report), and the blocks and template
+/// fingerprints the watchers saw.
 /// </summary>
-public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStore state)
+public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations)
 {
     public static string SoftwareVersion { get; } =
         typeof(ReportFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -27,6 +28,9 @@ public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStor
             SoftwareVersion = SoftwareVersion,
         };
         report.Cells.AddRange(cells);
+        var (blocks, templates) = observations.Drain();
+        report.Blocks.AddRange(blocks);
+        report.Templates.AddRange(templates);
         return report;
     }
 }

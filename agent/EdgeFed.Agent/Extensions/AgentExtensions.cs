@@ -1,21 +1,34 @@
 using EdgeFed.Agent.Aggregation;
+using EdgeFed.Agent.Attribution;
+using EdgeFed.Agent.Collectors.Node;
+using EdgeFed.Agent.Collectors.Stratum;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Agent.Uplink;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Agent.Extensions;
 
 public static class AgentExtensions
 {
-    /// <summary>Options (validated at start, naming the bad key), state, report building and the uplink worker.</summary>
+    /// <summary>Options (validated at start, naming the bad key), state, attribution, the watchers, report building and the uplink.</summary>
     public static IHostApplicationBuilder AddEdgeAgent(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddOptions<NodeWatchOptions>().BindConfiguration("Agent:Node").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<StratumWatchOptions>().BindConfiguration("Agent:Stratum");
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.CatalogPath is { Length: > 0 } path
+            ? PoolCatalog.Load(path)
+            : PoolCatalog.BuiltIn);
+        builder.Services.AddSingleton<PoolAttributor>();
+        builder.Services.AddSingleton<ObservationBuffer>();
+        builder.Services.AddHostedService<NodeWatcherService>();
+        builder.Services.AddHostedService<StratumWatcherService>();
         builder.Services.AddSingleton<AgentStateStore>();
         builder.Services.AddSingleton<ReportFactory>();
         builder.Services.AddSingleton<AggregatorUplink>();
