@@ -8,17 +8,37 @@ public static class AttributionOutput
 {
     public static PoolCatalog Catalog(string? path) => path is null ? PoolCatalog.BuiltIn : PoolCatalog.Load(path);
 
-    public static object Pool(PoolAttribution pool) => new
+    /// <summary>Proxy groups from a JSON file <c>{"group": ["pool-slug", ...]}</c>, or the published default.</summary>
+    public static ProxyGroups Groups(string? path)
+    {
+        if (path is null)
+        {
+            return new ProxyGroups(ProxyGroups.Default);
+        }
+
+        try
+        {
+            var groups = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, List<string>>>(File.ReadAllText(path))
+                         ?? throw new DecodeException($"Proxy groups '{path}' are empty.");
+            return new ProxyGroups(groups.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new DecodeException($"Proxy groups '{path}' must be {{\"group\": [\"pool-slug\", ...]}}: {ex.Message}", ex);
+        }
+    }
+
+    public static object Pool(PoolAttribution pool, ProxyGroups groups) => new
     {
         name = pool.Name,
         id = pool.Id,
         slug = pool.Slug,
         method = pool.Method,
         evidence = pool.Evidence,
-        templateProvider = new ProxyGroups(ProxyGroups.Default).ProviderOf(pool.Slug),
+        templateProvider = groups.ProviderOf(pool.Slug),
     };
 
-    public static object Coinbase(CoinbaseInfo coinbase, PoolAttribution pool) => new
+    public static object Coinbase(CoinbaseInfo coinbase, PoolAttribution pool, ProxyGroups groups) => new
     {
         height = coinbase.Height,
         scriptSigHex = coinbase.ScriptSigHex,
@@ -26,7 +46,7 @@ public static class AttributionOutput
         segwit = coinbase.Segwit,
         outputs = coinbase.Outputs.Select(o => new { type = o.Type, address = o.Address, valueSats = o.ValueSats, scriptHex = o.ScriptHex }),
         commitments = coinbase.Commitments.Select(c => new { kind = c.Kind, data = c.DataHex }),
-        pool = Pool(pool),
+        pool = Pool(pool, groups),
     };
 
     /// <summary>Runs a decode, printing JSON to stdout or a clear error to stderr (exit 1).</summary>

@@ -4,20 +4,25 @@ using EdgeFed.Agent.Attribution.Bitcoin;
 
 namespace EdgeFed.Agent.Cli;
 
-/// <summary><c>edgefed-agent decode coinbase --hex HEX</c> and <c>decode notify --file F [--extranonce-bytes N]</c>, with <c>--catalog PATH</c>.</summary>
+/// <summary>
+/// <c>edgefed-agent decode coinbase --hex HEX</c> and <c>decode notify --file F [--extranonce-bytes N]</c>, with
+/// <c>--catalog PATH</c> and <c>--groups PATH</c>.
+/// </summary>
 public static class DecodeCommand
 {
     public static Command Create()
     {
         var catalog = new Option<string?>("--catalog") { Description = "Pool catalogue ({id, name, addresses, tags, link} list); default: built-in", Recursive = true };
-        var command = new Command("decode", "Decode and attribute a coinbase transaction or a stratum mining.notify.") { catalog };
+        var groups = new Option<string?>("--groups") { Description = "Proxy groups, JSON {\"group\": [\"pool-slug\", ...]}; default: AntPool & friends", Recursive = true };
+        var command = new Command("decode", "Decode and attribute a coinbase transaction or a stratum mining.notify.") { catalog, groups };
 
         var hex = new Option<string>("--hex") { Description = "Coinbase transaction, hex (legacy or segwit serialisation)", Required = true };
         var coinbase = new Command("coinbase", "Decode a coinbase transaction and attribute it to a pool.") { hex };
         coinbase.SetAction((result, _) => AttributionOutput.RunAsync("decode coinbase", () =>
         {
             var decoded = CoinbaseDecoder.Decode(result.GetValue(hex)!);
-            return AttributionOutput.Coinbase(decoded, new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(decoded));
+            return AttributionOutput.Coinbase(decoded, new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(decoded),
+                AttributionOutput.Groups(result.GetValue(groups)));
         }));
 
         var file = new Option<string>("--file") { Description = "A file holding one mining.notify JSON-RPC message", Required = true };
@@ -27,7 +32,8 @@ public static class DecodeCommand
         {
             var job = StratumJob.Parse(File.ReadAllText(result.GetValue(file)!), result.GetValue(extranonce));
             var pool = new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(job.Coinbase);
-            var coinbaseJson = AttributionOutput.Coinbase(job.Coinbase, pool);
+            var proxyGroups = AttributionOutput.Groups(result.GetValue(groups));
+            var coinbaseJson = AttributionOutput.Coinbase(job.Coinbase, pool, proxyGroups);
             return new
             {
                 jobId = job.JobId,
@@ -44,7 +50,7 @@ public static class DecodeCommand
                 scriptSigAscii = job.Coinbase.ScriptSigAscii,
                 outputs = job.Coinbase.Outputs.Select(o => new { type = o.Type, address = o.Address, valueSats = o.ValueSats }),
                 commitments = job.Coinbase.Commitments.Select(c => new { kind = c.Kind, data = c.DataHex }),
-                pool = AttributionOutput.Pool(pool),
+                pool = AttributionOutput.Pool(pool, proxyGroups),
             };
         }));
 

@@ -9,14 +9,20 @@ public static class IdentifyCommand
     public static Command Create()
     {
         var catalog = new Option<string?>("--catalog") { Description = "Pool catalogue; default: built-in", Recursive = true };
+        var groups = new Option<string?>("--groups") { Description = "Proxy groups, JSON {\"group\": [\"pool-slug\", ...]}", Recursive = true };
         var file = new Option<string>("--file") { Description = "getblock <hash> 2 output (JSON)", Required = true };
         var block = new Command("block", "Attribute a block to a pool.") { file };
         block.SetAction((result, _) => AttributionOutput.RunAsync("identify block", () =>
         {
             var parsed = NodeBlock.Parse(File.ReadAllText(result.GetValue(file)!));
             var pool = new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(parsed.Coinbase);
-            return new { height = parsed.Height, hash = parsed.Hash, pool = AttributionOutput.Pool(pool), coinbase = AttributionOutput.Coinbase(parsed.Coinbase, pool) };
+            var proxyGroups = AttributionOutput.Groups(result.GetValue(groups));
+            return new
+            {
+                height = parsed.Height, hash = parsed.Hash, pool = AttributionOutput.Pool(pool, proxyGroups),
+                coinbase = AttributionOutput.Coinbase(parsed.Coinbase, pool, proxyGroups),
+            };
         }));
-        return new Command("identify", "Identify who built a block.") { catalog, block };
+        return new Command("identify", "Identify who built a block.") { catalog, groups, block };
     }
 }

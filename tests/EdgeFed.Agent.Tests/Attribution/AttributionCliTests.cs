@@ -62,4 +62,18 @@ public sealed class AttributionCliTests
         Assert.Equal(1, exit);
         Assert.Contains("edgefed-agent", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ProxyGroups_FromAFile_NameTheTemplateProvider()
+    {
+        var groups = Path.Combine(Directory.CreateTempSubdirectory("edgefed-groups-").FullName, "groups.json");
+        await File.WriteAllTextAsync(groups, "{\"ViaBTC & co\": [\"viabtc\"]}");
+        var hex = RealCoinbases.Hex(RealCoinbases.ByNumber("682736"));
+
+        var grouped = await RunJsonAsync("decode", "coinbase", "--hex", hex, "--catalog", RealCoinbases.CatalogPath, "--groups", groups);
+        var plain = await RunJsonAsync("decode", "coinbase", "--hex", hex, "--catalog", RealCoinbases.CatalogPath);
+
+        Assert.Equal("ViaBTC & co", grouped.GetProperty("pool").GetProperty("templateProvider").GetString());
+        Assert.Equal("viabtc", plain.GetProperty("pool").GetProperty("templateProvider").GetString());
+    }
 }

@@ -167,4 +167,62 @@ public sealed class WatcherIntegrationTests
     [Fact]
     public void EveryEmulatedPoolUrl_Resolves() =>
         Assert.All(FarmPlanner.DefaultPools, p => Assert.True(new PoolUrlResolver(PoolCatalog.Load(RealCoinbases.CatalogPath)).Resolve(p.Url).IsKnown, p.Url));
+
+    [Fact]
+    public async Task StratumService_RunsConfiguredWatchersAndProxies_IntoTheObservationBuffer()
+    {
+        await using var pool = new StratumPoolEmulator([Template("682736"), Template("507516")], TimeSpan.FromMilliseconds(50));
+        var proxyPort = FreePort();
+        var buffer = new Aggregation.ObservationBuffer();
+        var jobs = new Dictionary<string, uint>();
+        var options = Microsoft.Extensions.Options.Options.Create(new StratumWatchOptions
+        {
+            Pools = [new StratumTarget { Url = pool.Url.ToString() }],
+            Proxies = [new StratumProxyTarget { Listen = "127.0.0.1", ListenPort = proxyPort, Upstream = pool.Url.ToString() }],
+        });
+        var service = new StratumWatcherService(options, Community, buffer, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<StratumWatcherService>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            for (var waited = 0; pool.AuthorizedUsers.Count == 0 && waited < 100; waited++)
+            {
+                await Task.Delay(50); // the watcher's own session
+            }
+
+            using var miner = new TcpClient();
+            await miner.ConnectAsync(IPAddress.Loopback, proxyPort);
+            await miner.GetStream().WriteAsync(Encoding.UTF8.GetBytes(StratumMessages.Subscribe(1, "cgminer") + StratumMessages.Authorize(2, "farm.rig7", "x")));
+            for (var waited = 0; pool.AuthorizedUsers.Count < 2 && waited < 100; waited++)
+            {
+                await Task.Delay(50);
+            }
+
+            // Both sessions get both jobs; gather what the buffer holds until they have (bounded).
+            for (var waited = 0; (jobs.GetValueOrDefault("viabtc") < 2 || jobs.GetValueOrDefault("btctop") < 2) && waited < 200; waited++)
+            {
+                foreach (var template in buffer.Drain().Templates)
+                {
+                    jobs[template.Pool] = jobs.GetValueOrDefault(template.Pool) + template.Jobs;
+                }
+
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["edgefed.watch", "farm.rig7"], pool.AuthorizedUsers.Order(StringComparer.Ordinal));
+        Assert.Equal(["btctop", "viabtc"], jobs.Keys.Order(StringComparer.Ordinal));
+        Assert.All(jobs.Values, count => Assert.Equal(2u, count)); // one job per pool from the watcher, one through the proxy
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

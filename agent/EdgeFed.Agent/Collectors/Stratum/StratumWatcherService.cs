@@ -7,13 +7,35 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Agent.Collectors.Stratum;
 
-/// <summary>Watches every configured pool, reconnecting with capped, jittered backoff; jobs go to the observation buffer.</summary>
+/// <summary>
+/// Watches every configured pool (reconnecting with capped, jittered backoff) and runs the configured pass-through
+/// proxies; the jobs seen either way go to the observation buffer.
+/// </summary>
 public sealed class StratumWatcherService(
     IOptions<StratumWatchOptions> options, PoolAttributor attributor, ObservationBuffer buffer, TimeProvider time, ILogger<StratumWatcherService> logger)
     : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(options.Value.Pools.Where(p => p.Url.Length > 0).Select(p => WatchAsync(p, stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var proxies = options.Value.Proxies.Where(p => p.Upstream.Length > 0).Select(p => new StratumProxy(
+            new System.Net.IPEndPoint(System.Net.IPAddress.Parse(p.Listen), p.ListenPort), new Uri(p.Upstream), attributor, time, job =>
+            {
+                buffer.Add(job);
+                return ValueTask.CompletedTask;
+            })).ToList();
+        try
+        {
+            await Task.WhenAll(options.Value.Pools.Where(p => p.Url.Length > 0).Select(p => WatchAsync(p, stoppingToken)));
+            await Task.Delay(proxies.Count > 0 ? Timeout.InfiniteTimeSpan : TimeSpan.Zero, time, stoppingToken);
+        }
+        finally
+        {
+            foreach (var proxy in proxies)
+            {
+                await proxy.DisposeAsync();
+            }
+        }
+    }
 
     private async Task WatchAsync(StratumTarget target, CancellationToken stoppingToken)
     {
