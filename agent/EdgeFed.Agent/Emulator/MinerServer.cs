@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using EdgeFed.Agent.Collectors;
+using EdgeFed.Agent.Collectors.Transport;
 using EdgeFed.Agent.Emulator.Replies;
 
 namespace EdgeFed.Agent.Emulator;
@@ -17,49 +18,20 @@ public sealed class MinerServer : IAsyncDisposable
     private static readonly TimeSpan RequestReadLimit = TimeSpan.FromSeconds(5);
     private readonly EmulatedMiner _miner;
     private readonly TimeProvider _time;
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly TcpAcceptor _acceptor;
 
     public MinerServer(EmulatedMiner miner, IPEndPoint bind, TimeProvider time)
     {
         _miner = miner;
         _time = time;
-        _listener = new TcpListener(bind);
-        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Start(backlog: 64);
-        _accepting = AcceptAsync();
+        _acceptor = new TcpAcceptor(bind, ServeAsync);
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+    public IPEndPoint Endpoint => _acceptor.Endpoint;
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = ServeAsync(socket);
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
         using (socket)
         {
@@ -68,10 +40,10 @@ public sealed class MinerServer : IAsyncDisposable
                 var now = _time.GetUtcNow();
                 var random = _miner.NextRequestRandom();
                 var truth = _miner.TruthAt(now, random);
-                var request = await ReadRequestAsync(socket);
+                var request = await ReadRequestAsync(socket, stop);
                 if (!truth.Answers)
                 {
-                    await HoldSilentlyAsync(socket);
+                    await HoldSilentlyAsync(socket, stop);
                     return;
                 }
 
@@ -83,7 +55,7 @@ public sealed class MinerServer : IAsyncDisposable
 
                 var malformed = _miner.Has(BehaviourKind.MalformedReplies, now);
                 var reply = _miner.Family == MinerFamily.Bitaxe ? Http(request, truth, random, malformed) : Cgminer(request, truth, random, malformed);
-                await socket.SendAsync(reply, SocketFlags.None, _stop.Token);
+                await socket.SendAsync(reply, SocketFlags.None, stop);
                 socket.Shutdown(SocketShutdown.Both);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -125,9 +97,9 @@ public sealed class MinerServer : IAsyncDisposable
     }
 
     /// <summary>Reads one request: a JSON object (balanced braces) or an HTTP head, within a size and time limit.</summary>
-    private async Task<string> ReadRequestAsync(Socket socket)
+    private static async Task<string> ReadRequestAsync(Socket socket, CancellationToken stop)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         cts.CancelAfter(RequestReadLimit);
         var buffer = new byte[8192];
         var length = 0;
@@ -151,9 +123,9 @@ public sealed class MinerServer : IAsyncDisposable
     }
 
     /// <summary>An offline device: the connection stays open and nothing comes back, until the client gives up.</summary>
-    private async Task HoldSilentlyAsync(Socket socket)
+    private static async Task HoldSilentlyAsync(Socket socket, CancellationToken stop)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         cts.CancelAfter(TimeSpan.FromMinutes(2));
         var sink = new byte[256];
         while (await socket.ReceiveAsync(sink, SocketFlags.None, cts.Token) > 0)

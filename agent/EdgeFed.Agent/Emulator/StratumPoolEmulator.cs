@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeFed.Agent.Attribution.Bitcoin;
 using EdgeFed.Agent.Collectors.Stratum;
+using EdgeFed.Agent.Collectors.Transport;
 
 namespace EdgeFed.Agent.Emulator;
 
@@ -25,61 +26,36 @@ public sealed record PoolJobTemplate(string Coinb1Hex, string Coinb2Hex, string 
 /// </summary>
 public sealed class StratumPoolEmulator : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IReadOnlyList<PoolJobTemplate> _templates;
     private readonly TimeSpan _interval;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly TcpAcceptor _acceptor;
     private int _sessions;
 
     public StratumPoolEmulator(IReadOnlyList<PoolJobTemplate> templates, TimeSpan interval)
     {
         _templates = templates;
         _interval = interval;
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _acceptor = new TcpAcceptor(new IPEndPoint(IPAddress.Loopback, 0), (socket, stop) => ServeAsync(socket, Interlocked.Increment(ref _sessions), stop));
     }
 
-    public Uri Url => new($"stratum+tcp://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+    public Uri Url => new($"stratum+tcp://127.0.0.1:{_acceptor.Endpoint.Port}");
 
     /// <summary>Users that authorized (the emulator stands in for the pool, which does see them).</summary>
     public List<string> AuthorizedUsers { get; } = [];
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-    }
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
-    private async Task AcceptAsync()
+    private async Task ServeAsync(Socket socket, int session, CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
+        using (var stream = new NetworkStream(socket, ownsSocket: true))
         {
-            try
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                _ = ServeAsync(client, Interlocked.Increment(ref _sessions));
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client, int session)
-    {
-        using (client)
-        {
-            var stream = client.GetStream();
             var gate = new SemaphoreSlim(1, 1);
             async Task Send(object message)
             {
-                await gate.WaitAsync(_stop.Token);
+                await gate.WaitAsync(stop);
                 try
                 {
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message) + "\n"), _stop.Token);
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message) + "\n"), stop);
                 }
                 finally
                 {
@@ -91,7 +67,7 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
             {
                 var reader = new LineReader(stream, 64 * 1024);
                 Task? jobs = null;
-                while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                while (await reader.ReadLineAsync(stop) is { } line)
                 {
                     if (StratumMessages.TryParse(line) is not { } request || !request.TryGetProperty("id", out var idElement))
                     {
@@ -111,7 +87,7 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
                             }
 
                             await Send(new { id, result = true, error = (object?)null });
-                            jobs ??= SendJobsAsync(Send);
+                            jobs ??= SendJobsAsync(Send, stop);
                             break;
                         case "mining.submit":
                             await Send(new { id, result = true, error = (object?)null });
@@ -128,7 +104,7 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
         }
     }
 
-    private async Task SendJobsAsync(Func<object, Task> send)
+    private async Task SendJobsAsync(Func<object, Task> send, CancellationToken stop)
     {
         await send(new { id = (object?)null, method = "mining.set_difficulty", @params = new[] { 65536 } });
         for (var i = 0; i < _templates.Count; i++)
@@ -140,7 +116,7 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
                 method = "mining.notify",
                 @params = new object[] { $"{i:x4}", t.StratumPrevHash, t.Coinb1Hex, t.Coinb2Hex, t.MerkleBranches, "20000000", "17034219", "65a1b2c3", i == 0 },
             });
-            await Task.Delay(_interval, _stop.Token);
+            await Task.Delay(_interval, stop);
         }
     }
 }

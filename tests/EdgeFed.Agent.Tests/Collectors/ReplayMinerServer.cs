@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using EdgeFed.Agent.Collectors.Transport;
 
 namespace EdgeFed.Agent.Tests.Collectors;
 
@@ -26,34 +27,26 @@ public enum Spoil
 /// </summary>
 public sealed class ReplayMinerServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Dictionary<string, byte[]> _replies;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly TcpAcceptor _acceptor;
 
     public ReplayMinerServer(IReadOnlyDictionary<string, string> commandToFile, Spoil spoil = Spoil.None, TimeSpan? slowBy = null)
     {
         _replies = commandToFile.ToDictionary(kv => kv.Key, kv => RealReplies.Bytes(kv.Value));
         Spoiling = spoil;
         SlowBy = slowBy ?? TimeSpan.FromSeconds(3);
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _acceptor = new TcpAcceptor(new IPEndPoint(IPAddress.Loopback, 0), ServeAsync);
     }
 
     public Spoil Spoiling { get; set; }
 
     public TimeSpan SlowBy { get; }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _acceptor.Endpoint.Port;
 
     public int Requests;
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-    }
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
     public static byte[] Apply(Spoil spoil, byte[] reply)
     {
@@ -71,23 +64,7 @@ public sealed class ReplayMinerServer : IAsyncDisposable
         };
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                _ = ServeAsync(socket);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task ServeAsync(Socket socket)
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
     {
         using (socket)
         {
@@ -95,7 +72,7 @@ public sealed class ReplayMinerServer : IAsyncDisposable
             {
                 Interlocked.Increment(ref Requests);
                 var buffer = new byte[4096];
-                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None, stop);
                 using var request = JsonDocument.Parse(buffer.AsMemory(0, read));
                 var command = (request.RootElement.TryGetProperty("command", out var c) ? c : request.RootElement.GetProperty("cmd")).GetString()!;
                 var reply = _replies.TryGetValue(command, out var bytes)
@@ -104,14 +81,14 @@ public sealed class ReplayMinerServer : IAsyncDisposable
                 switch (Spoiling)
                 {
                     case Spoil.Silent:
-                        await Task.Delay(Timeout.InfiniteTimeSpan, _stop.Token);
+                        await Task.Delay(Timeout.InfiniteTimeSpan, stop);
                         return;
                     case Spoil.Slow:
-                        await Task.Delay(SlowBy, _stop.Token);
+                        await Task.Delay(SlowBy, stop);
                         break;
                 }
 
-                await socket.SendAsync(Apply(Spoiling, reply), SocketFlags.None, _stop.Token);
+                await socket.SendAsync(Apply(Spoiling, reply), SocketFlags.None, stop);
                 socket.Shutdown(SocketShutdown.Both);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)

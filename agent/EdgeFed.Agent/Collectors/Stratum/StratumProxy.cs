@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;
+using EdgeFed.Agent.Collectors.Transport;
 
 namespace EdgeFed.Agent.Collectors.Stratum;
 
@@ -14,13 +15,11 @@ namespace EdgeFed.Agent.Collectors.Stratum;
 /// </summary>
 public sealed class StratumProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
     private readonly Uri _upstream;
     private readonly PoolAttributor _attributor;
     private readonly TimeProvider _time;
     private readonly Func<ObservedJob, ValueTask> _onJob;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly TcpAcceptor _acceptor;
 
     public StratumProxy(IPEndPoint listen, Uri upstream, PoolAttributor attributor, TimeProvider time, Func<ObservedJob, ValueTask> onJob)
     {
@@ -28,47 +27,24 @@ public sealed class StratumProxy : IAsyncDisposable
         _attributor = attributor;
         _time = time;
         _onJob = onJob;
-        _listener = new TcpListener(listen);
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _acceptor = new TcpAcceptor(listen, RelayAsync);
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+    public IPEndPoint Endpoint => _acceptor.Endpoint;
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-    }
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
-    private async Task AcceptAsync()
+    private async Task RelayAsync(Socket minerSocket, CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            try
-            {
-                var miner = await _listener.AcceptTcpClientAsync(_stop.Token);
-                _ = RelayAsync(miner);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task RelayAsync(TcpClient miner)
-    {
-        using (miner)
+        using (var miner = new NetworkStream(minerSocket, ownsSocket: true))
         using (var pool = new TcpClient { NoDelay = true })
         {
             try
             {
-                await pool.ConnectAsync(_upstream.Host, _upstream.Port, _stop.Token);
-                using var session = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                await pool.ConnectAsync(_upstream.Host, _upstream.Port, stop);
+                using var session = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 var subscribeId = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                var up = PumpAsync(miner.GetStream(), pool.GetStream(), line =>
+                var up = PumpAsync(miner, pool.GetStream(), line =>
                 {
                     if (StratumMessages.TryParse(line) is { } m && StratumMessages.Method(m) == "mining.subscribe" && m.TryGetProperty("id", out var id))
                     {
@@ -78,7 +54,7 @@ public sealed class StratumProxy : IAsyncDisposable
                     return ValueTask.CompletedTask;
                 }, inspectFirst: true, session.Token);
                 int? extranonce = null;
-                var down = PumpAsync(pool.GetStream(), miner.GetStream(), async line =>
+                var down = PumpAsync(pool.GetStream(), miner, async line =>
                 {
                     if (StratumMessages.TryParse(line) is not { } m)
                     {
