@@ -1,10 +1,9 @@
 using System.Net;
 using EdgeFed.Aggregator.Extensions;
 using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +49,7 @@ public sealed class AggregatorHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.ListeningAddresses().Single();
         return new AggregatorHost(app, directory, new Uri(address));
     }
 

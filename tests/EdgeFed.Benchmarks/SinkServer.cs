@@ -5,8 +5,6 @@ using EdgeFed.Protocol.Server;
 using EdgeFed.Protocol.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -54,7 +52,7 @@ public sealed class SinkServer : IAsyncDisposable
             await context.Response.WriteAsync(bytes.ToString(CultureInfo.InvariantCulture), context.RequestAborted);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.ListeningAddresses().Single();
         return new SinkServer(app, new Uri(address));
     }
 

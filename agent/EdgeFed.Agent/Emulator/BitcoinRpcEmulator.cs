@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeFed.Agent.Attribution.Bitcoin;
+using EdgeFed.Protocol.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -48,7 +47,7 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
         var emulator = new BitcoinRpcEmulator(app, $"{user}:{password}", startHeight);
         app.MapPost("/", emulator.HandleAsync);
         await app.StartAsync();
-        emulator.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
+        emulator.Url = new Uri(app.ListeningAddresses().Single() + "/");
         return emulator;
     }
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using EdgeFed.Aggregator.Extensions;
+using EdgeFed.Protocol.Server;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,7 +39,7 @@ public static class ServeCommand
             return 2;
         }
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = app.ListeningAddresses();
         Log.Listening(app.Services.GetRequiredService<ILogger<AggregatorOptions>>(), string.Join(", ", addresses),
             Path.GetFullPath(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value.DatabasePath));
         await app.WaitForShutdownAsync(cancellationToken);

@@ -5,8 +5,6 @@ using EdgeFed.Protocol.Server;
 using EdgeFed.Protocol.Tests.Interop;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -49,7 +47,7 @@ public sealed class TestGrpcServer : IAsyncDisposable
         app.MapGrpcService<InteropService>(InteropContract.BindService);
         app.MapGrpcService<HealthService>(Protocol.Health.Health.BindService);
         await app.StartAsync();
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var bound = app.ListeningAddresses().Single();
         var address = new Uri(certificate is null ? bound : bound.Replace("127.0.0.1", "localhost", StringComparison.Ordinal));
         return new TestGrpcServer(app, address);
     }
