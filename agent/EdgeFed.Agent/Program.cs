@@ -9,6 +9,7 @@ var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, s
     PollCommand.Create(),
     DecodeCommand.Create(),
     IdentifyCommand.Create(),
+    FeaturesCommand.Create(),
 };
 
 // `run` is the default: with no sub-command (or only configuration options) run the service.
