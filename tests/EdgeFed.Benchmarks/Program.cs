@@ -9,6 +9,13 @@ using Google.Protobuf.WellKnownTypes;
 
 // Client-streaming throughput of our gRPC transport vs. the same bytes over bare Kestrel/HttpClient HTTP/2,
 // in one run, on loopback. Usage: dotnet run -c Release --project tests/EdgeFed.Benchmarks [-- MESSAGES]
+// or: ... -- inference   (miner-health model cost per miner at batch 1 and batch 1000)
+if (args is ["inference", ..])
+{
+    InferenceBenchmark.Run();
+    return;
+}
+
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var report = SampleReport();
 var messageBytes = report.ToByteArray();
