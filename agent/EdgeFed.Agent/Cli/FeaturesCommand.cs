@@ -26,7 +26,18 @@ public static class FeaturesCommand
                 Miners = result.GetValue(miners), Seed = result.GetValue(seed), FaultyFraction = result.GetValue(faulty),
                 BaseAddress = result.GetValue(address)!, Port = 0, HttpPort = 0, Ramp = TimeSpan.FromSeconds(4),
             };
-            await using var writer = new StreamWriter(result.GetValue(output)!);
+            StreamWriter writer;
+            try
+            {
+                writer = new StreamWriter(result.GetValue(output)!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"edgefed-agent features health: {ex.Message}");
+                return 2;
+            }
+
+            await using var _ = writer;
             var rows = await TrainingSetWriter.WriteHealthAsync(writer, options, result.GetValue(polls), cancellationToken);
             await Console.Error.WriteLineAsync($"edgefed-agent features health: {rows} rows written to {result.GetValue(output)}");
             return 0;

@@ -30,7 +30,17 @@ public static class PollCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
-            var endpoints = await EndpointsAsync(result.GetValue(manifest), result.GetValue(targets), result.GetValue(detect), cancellationToken);
+            IReadOnlyList<MinerEndpoint> endpoints;
+            try
+            {
+                endpoints = await EndpointsAsync(result.GetValue(manifest), result.GetValue(targets), result.GetValue(detect), cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)
+            {
+                await Console.Error.WriteLineAsync($"edgefed-agent poll: {ex.Message}");
+                return 2;
+            }
+
             if (endpoints.Count == 0)
             {
                 await Console.Error.WriteLineAsync("edgefed-agent poll: give --manifest FILE or --targets host:port,...");
@@ -96,7 +106,13 @@ public static class PollCommand
         }
 
         return (targets ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => t.Split(':') is [var host, var port] ? new MinerEndpoint(host, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)) : new MinerEndpoint(t))
+            .Select(t => t.Split(':') switch
+            {
+                [var host] => new MinerEndpoint(host),
+                [var host, var port] when int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 =>
+                    new MinerEndpoint(host, p),
+                _ => throw new FormatException($"--targets: '{t}' is not host or host:port."),
+            })
             .ToList();
     }
 }

@@ -27,7 +27,13 @@ public static class StatusCommand
 
     public static async Task<int> RunAsync(string address, Dimension dimension, Basis basis, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(address);
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            await Console.Error.WriteLineAsync($"edgefed-aggregator status: --aggregator '{address}' is not an http:// or https:// URL.");
+            return 2;
+        }
+
+        using var channel = GrpcChannel.ForAddress(url);
         var options = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken);
         try
         {

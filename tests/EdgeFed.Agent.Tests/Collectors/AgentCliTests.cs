@@ -81,4 +81,17 @@ public sealed class AgentCliTests
             farm.Kill(entireProcessTree: true);
         }
     }
+
+    [Theory]
+    [InlineData("poll", "--manifest", "/nonexistent/farm.json")]
+    [InlineData("poll", "--targets", "127.0.0.1:notaport")]
+    [InlineData("features", "health", "--out", "/nonexistent/dir/health.csv", "--miners", "2", "--polls", "1")]
+    public async Task BadArguments_ExitTwo_WithAMessage_NotAStackTrace(params string[] args)
+    {
+        var (exit, output) = await ProcessRunner.RunAsync(Agent, args, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("edgefed-agent ", output.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
 }
