@@ -24,7 +24,7 @@ def random_forest_to_onnx(forest, n_features, name, feature_names=None):
             attrs["nodes_nodeids"].append(node)
             attrs["nodes_featureids"].append(0 if leaf else int(tree.feature[node]))
             attrs["nodes_modes"].append("LEAF" if leaf else "BRANCH_LEQ")
-            attrs["nodes_values"].append(0.0 if leaf else float(tree.threshold[node]))
+            attrs["nodes_values"].append(0.0 if leaf else _float32_at_or_below(tree.threshold[node]))
             attrs["nodes_truenodeids"].append(0 if leaf else int(tree.children_left[node]))
             attrs["nodes_falsenodeids"].append(0 if leaf else int(tree.children_right[node]))
             attrs["nodes_missing_value_tracks_true"].append(0)
@@ -39,6 +39,15 @@ def random_forest_to_onnx(forest, n_features, name, feature_names=None):
                     attrs["class_weights"].append(float(fraction) / n_trees)
     classes = [int(c) for c in forest.classes_]
     return _classifier_model(attrs, classes, n_features, name, feature_names)
+
+
+def _float32_at_or_below(threshold):
+    """scikit-learn compares float32 inputs with float64 thresholds; the largest float32 <= the threshold makes the
+    same decision for every float32 input, where rounding to nearest can flip inputs equal to the rounded value."""
+    t32 = np.float32(threshold)
+    if float(t32) > float(threshold):
+        t32 = np.nextafter(t32, np.float32(-np.inf))
+    return float(t32)
 
 
 def _classifier_model(attrs, classes, n_features, name, feature_names):

@@ -43,4 +43,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3213, Level = LogLevel.Information, Message = "Stratum {Url} closed the connection; reconnecting")]
     public static partial void StratumClosed(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Model {Name} {Version} loaded ({Features} features, {Classes} classes)")]
+    public static partial void ModelLoaded(ILogger logger, string name, string version, int features, int classes);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Error, Message = "Model {Name} unavailable: {Reason}. Rules only until a valid file appears")]
+    public static partial void ModelUnavailable(ILogger logger, string name, string reason);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Error, Message = "New file for model {Name} rejected: {Reason}. Version {Running} keeps running")]
+    public static partial void ModelReloadRejected(ILogger logger, string name, string reason, string running);
+
+    [LoggerMessage(EventId = 3311, Level = LogLevel.Information, Message = "Polling {Miners} miners every {Interval}")]
+    public static partial void PollingStarted(ILogger logger, int miners, TimeSpan interval);
+
+    [LoggerMessage(EventId = 3312, Level = LogLevel.Debug, Message = "Cycle: {Miners} miners classified, {ByModel} health by model, {NotHealthy} not healthy")]
+    public static partial void CycleClassified(ILogger logger, int miners, int byModel, int notHealthy);
+
+    [LoggerMessage(EventId = 3313, Level = LogLevel.Error, Message = "Cannot read the miner list (Agent:Polling): {Reason}. Not polling")]
+    public static partial void MinerListUnreadable(ILogger logger, string reason);
 }

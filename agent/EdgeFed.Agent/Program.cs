@@ -10,6 +10,7 @@ var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, s
     DecodeCommand.Create(),
     IdentifyCommand.Create(),
     FeaturesCommand.Create(),
+    ClassifyCommand.Create(),
 };
 
 // `run` is the default: with no sub-command (or only configuration options) run the service.

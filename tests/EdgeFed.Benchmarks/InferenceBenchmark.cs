@@ -5,19 +5,29 @@ using EdgeFed.Agent.Inference;
 
 namespace EdgeFed.Benchmarks;
 
-/// <summary>ONNX Runtime cost of the committed miner-health model per miner, at batch 1 and batch 1000 (one intra-op thread, as on a Pi).</summary>
+/// <summary>
+/// ONNX Runtime cost of each committed model per row (a miner, or a coinbase), at batch 1 and batch 1000, with one
+/// intra-op thread as on a Pi; rows are the golden inputs.
+/// </summary>
 internal static class InferenceBenchmark
 {
     public static void Run()
     {
         var root = FindRoot();
-        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "models", "miner-health.golden.json"))).RootElement;
-        var rows = golden.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
-        using var model = new OnnxClassifier(Path.Combine(root, "models", "miner-health.onnx"), MinerFeatures.Names.Count, intraOpThreads: 1);
+        Console.WriteLine("Inference (ONNX Runtime 1.29.0, IntraOpNumThreads 1)");
+        Console.WriteLine("| model | batch | runs | µs per row |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var (name, width) in new[] { ("miner-health", MinerFeatures.Names.Count), ("miner-model", HardwareFeatures.Names.Count), ("pool-fallback", CoinbaseFeatures.Names.Count) })
+        {
+            Measure(root, name, width);
+        }
+    }
 
-        Console.WriteLine("miner-health inference (ONNX Runtime 1.29.0, IntraOpNumThreads 1)");
-        Console.WriteLine("| batch | runs | µs per miner |");
-        Console.WriteLine("|---:|---:|---:|");
+    private static void Measure(string root, string name, int width)
+    {
+        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "models", $"{name}.golden.json"))).RootElement;
+        var rows = golden.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
+        using var model = new OnnxClassifier(Path.Combine(root, "models", $"{name}.onnx"), width, intraOpThreads: 1);
         foreach (var (batch, runs) in new[] { (1, 20_000), (1000, 200) })
         {
             var input = Enumerable.Range(0, batch).SelectMany(i => rows[i % rows.Length]).ToArray();
@@ -32,7 +42,7 @@ internal static class InferenceBenchmark
                 model.Predict(input, batch);
             }
 
-            Console.WriteLine($"| {batch} | {runs} | {watch.Elapsed.TotalMicroseconds / runs / batch:F2} |");
+            Console.WriteLine($"| {name} | {batch} | {runs} | {watch.Elapsed.TotalMicroseconds / runs / batch:F2} |");
         }
     }
 

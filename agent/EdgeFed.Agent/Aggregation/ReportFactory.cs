@@ -1,3 +1,4 @@
+using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -6,16 +7,16 @@ using Microsoft.Extensions.Options;
 namespace EdgeFed.Agent.Aggregation;
 
 /// <summary>
-/// Builds the report for a closed window: identity, window bounds, region, kind, versions, the window's aggregate
-/// cells (none until polling feeds them; only aggregates ever enter a report), and the blocks and template
-/// fingerprints the watchers saw.
+/// Builds the report for a closed window: identity, window bounds, region, kind, software and model versions, the
+/// window's aggregate cells (only aggregates ever enter a report), and the blocks and template fingerprints the
+/// watchers saw.
 /// </summary>
-public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations)
+public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations, CellAccumulator cells, ModelSet models)
 {
     public static string SoftwareVersion { get; } =
         typeof(ReportFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public AggregateReport Create(DateTimeOffset windowStart, DateTimeOffset windowEnd, IEnumerable<AggregateCell> cells)
+    public AggregateReport Create(DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
         var report = new AggregateReport
         {
@@ -27,7 +28,8 @@ public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStor
             Kind = options.Value.Kind,
             SoftwareVersion = SoftwareVersion,
         };
-        report.Cells.AddRange(cells);
+        report.Models.AddRange(models.Versions());
+        report.Cells.AddRange(cells.Drain());
         var (blocks, templates) = observations.Drain();
         report.Blocks.AddRange(blocks);
         report.Templates.AddRange(templates);

@@ -2,8 +2,11 @@ using EdgeFed.Agent.Attribution.Bitcoin;
 
 namespace EdgeFed.Agent.Attribution;
 
-/// <summary>The attribution rule of the public block explorers: an output paying a catalogue address wins; else a tag; else Unknown.</summary>
-public sealed class PoolAttributor(PoolCatalog catalog)
+/// <summary>
+/// The attribution rule of the public block explorers: an output paying a catalogue address wins; else a tag; else
+/// the optional fallback model's guess (method <c>model</c>, never over a rule match); else Unknown.
+/// </summary>
+public sealed class PoolAttributor(PoolCatalog catalog, IPoolFallback? fallback = null)
 {
     public PoolAttribution Attribute(CoinbaseInfo coinbase)
     {
@@ -17,6 +20,6 @@ public sealed class PoolAttributor(PoolCatalog catalog)
 
         return catalog.ByTag(coinbase.ScriptSigAscii, coinbase.ScriptSigText) is var (tagged, tag)
             ? new PoolAttribution(tagged.Name, tagged.Slug, tagged.Id, "tag", tag)
-            : PoolAttribution.Unknown;
+            : fallback?.Guess(coinbase) ?? PoolAttribution.Unknown;
     }
 }

@@ -33,7 +33,7 @@ public static class PollCommand
             IReadOnlyList<MinerEndpoint> endpoints;
             try
             {
-                endpoints = await EndpointsAsync(result.GetValue(manifest), result.GetValue(targets), result.GetValue(detect), cancellationToken);
+                endpoints = Endpoints(result.GetValue(manifest), result.GetValue(targets), result.GetValue(detect));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or FormatException)
             {
@@ -97,12 +97,11 @@ public static class PollCommand
         return 0;
     }
 
-    private static async Task<IReadOnlyList<MinerEndpoint>> EndpointsAsync(string? manifest, string? targets, bool detect, CancellationToken cancellationToken)
+    private static IReadOnlyList<MinerEndpoint> Endpoints(string? manifest, string? targets, bool detect)
     {
         if (manifest is not null)
         {
-            var entries = JsonSerializer.Deserialize<List<FarmManifestEntry>>(await File.ReadAllTextAsync(manifest, cancellationToken), CliJson.Options) ?? [];
-            return entries.Select(e => new MinerEndpoint(e.Host, e.Port, detect ? null : e.Family)).ToList();
+            return MinerList.FromManifest(manifest, detect);
         }
 
         return (targets ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -41,6 +41,15 @@ public static class ModelCatalog
                ?? All.FirstOrDefault(m => m.Name.EndsWith(" " + wanted, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Fans a family's units usually have, for firmware that does not name the model.</summary>
+    public static int? TypicalFans(MinerFamily family) => family switch
+    {
+        MinerFamily.Whatsminer => 2,
+        MinerFamily.Bitaxe => 1,
+        MinerFamily.Unknown => null,
+        _ => 4,
+    };
+
     /// <summary>Bitaxe boards are named by their ASIC.</summary>
     public static string? BitaxeByAsic(string? asic) => asic switch
     {

@@ -12,4 +12,14 @@ public sealed class PollOptions
     /// <summary>Miners polled at once; the rest wait their turn.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentPolls { get; set; } = 64;
+
+    /// <summary>Time between the starts of two poll cycles (every miner once per cycle).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Agent:Polling:Interval must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Miners to poll, by host and port (family detected when not given).</summary>
+    public List<MinerConfig> Miners { get; set; } = [];
+
+    /// <summary>A farm manifest (JSON list of {host, port, family}) with more miners to poll.</summary>
+    public string? ManifestFile { get; set; }
 }

@@ -30,7 +30,7 @@ public sealed class FarmEmulator : IAsyncDisposable
             {
                 var plan = plans[i];
                 var model = ModelCatalog.Find(plan.Model) ?? throw new ArgumentException($"Unknown model '{plan.Model}'.", nameof(plans));
-                var miner = new EmulatedMiner(i, plan.Family, model, plan.PoolUrl, $"farm{options.Seed}.worker{i:D4}", HashCode.Combine(options.Seed, i),
+                var miner = new EmulatedMiner(i, plan.Family, model, plan.PoolUrl, $"farm{options.Seed}.worker{i:D4}", StableHash.Mix(options.Seed, i),
                     plan.Behaviours, bootedAt, options.Ramp);
                 var port = plan.Family == MinerFamily.Bitaxe ? options.HttpPort : options.Port;
                 started.Add((miner, new MinerServer(miner, new IPEndPoint(AddressOf(options.BaseAddress, i), port), time)));

@@ -25,10 +25,10 @@ public static class FarmPlanner
 
     private static readonly (MinerFamily Family, string[] Models, double Weight)[] Mix =
     [
-        (MinerFamily.Antminer, ["Antminer S19j Pro", "Antminer S19 XP", "Antminer S21", "Antminer S21 XP", "Antminer S19 Pro"], 0.40),
+        (MinerFamily.Antminer, ["Antminer S19j Pro", "Antminer S19 XP", "Antminer S21", "Antminer S21 Pro", "Antminer S21 XP", "Antminer S19 Pro"], 0.40),
         (MinerFamily.Whatsminer, ["Whatsminer M30S++", "Whatsminer M50S", "Whatsminer M60S"], 0.25),
         (MinerFamily.BraiinsOs, ["Antminer S19j Pro", "Antminer S21"], 0.10),
-        (MinerFamily.Avalon, ["Avalon A1366", "Avalon A1466"], 0.10),
+        (MinerFamily.Avalon, ["Avalon 1246", "Avalon A1366", "Avalon A1466"], 0.10),
         (MinerFamily.LuxOs, ["Antminer S19k Pro", "Antminer S19 XP"], 0.08),
         (MinerFamily.Bitaxe, ["Bitaxe Gamma", "Bitaxe Supra"], 0.07),
     ];

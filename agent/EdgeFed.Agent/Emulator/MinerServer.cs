@@ -37,10 +37,10 @@ public sealed class MinerServer : IAsyncDisposable
         {
             try
             {
-                var now = _time.GetUtcNow();
-                var random = _miner.NextRequestRandom();
-                var truth = _miner.TruthAt(now, random);
                 var request = await ReadRequestAsync(socket, stop);
+                var now = _time.GetUtcNow();
+                var random = _miner.RequestRandom(now, request.Split('\n')[0]); // the request line: HTTP headers carry the ephemeral port
+                var truth = _miner.TruthAt(now, random);
                 if (!truth.Answers)
                 {
                     await HoldSilentlyAsync(socket, stop);

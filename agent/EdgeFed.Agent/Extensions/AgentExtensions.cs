@@ -1,7 +1,9 @@
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Attribution;
+using EdgeFed.Agent.Collectors;
 using EdgeFed.Agent.Collectors.Node;
 using EdgeFed.Agent.Collectors.Stratum;
+using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Agent.Uplink;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,7 @@ namespace EdgeFed.Agent.Extensions;
 
 public static class AgentExtensions
 {
-    /// <summary>Options (validated at start, naming the bad key), state, attribution, the watchers, report building and the uplink.</summary>
+    /// <summary>Options (validated at start, naming the bad key), state, models, attribution, polling, the watchers, report building and the uplink.</summary>
     public static IHostApplicationBuilder AddEdgeAgent(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AgentOptions>()
@@ -25,7 +27,18 @@ public static class AgentExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value.CatalogPath is { Length: > 0 } path
             ? PoolCatalog.Load(path)
             : PoolCatalog.BuiltIn);
-        builder.Services.AddSingleton<PoolAttributor>();
+        builder.Services.AddOptions<PollOptions>().BindConfiguration("Agent:Polling").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<InferenceOptions>().BindConfiguration("Agent:Models").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ModelSet>();
+        builder.Services.AddSingleton<MinerClassifier>();
+        builder.Services.AddSingleton<PoolFallbackClassifier>();
+        builder.Services.AddSingleton(sp => new PoolAttributor(sp.GetRequiredService<PoolCatalog>(), sp.GetRequiredService<PoolFallbackClassifier>()));
+        builder.Services.AddSingleton(sp => new PoolUrlResolver(sp.GetRequiredService<PoolCatalog>()));
+        builder.Services.AddSingleton(new ProxyGroups(ProxyGroups.Default));
+        builder.Services.AddSingleton<MinerCollector>();
+        builder.Services.AddSingleton<FleetPoller>();
+        builder.Services.AddSingleton<CellAccumulator>();
+        builder.Services.AddHostedService<FleetCycleService>();
         builder.Services.AddSingleton<ObservationBuffer>();
         builder.Services.AddHostedService<NodeWatcherService>();
         builder.Services.AddHostedService<StratumWatcherService>();

@@ -23,12 +23,13 @@ public static class MinerFeatures
         "dead_chip_fraction",         // (expected - found) / expected chips, last sample
         "worst_board_ratio",          // weakest board TH/s / mean board TH/s, last sample
         "fans_reporting_fraction",    // fans reporting rpm / fans the model has
-        "fan_rpm_min",                // slowest reporting fan, rpm
+        "fan_rpm_min_ratio",          // slowest reporting fan / fastest (a failing fan slows against its siblings)
         "watts_per_th",               // W per TH/s, last sample
         "unreachable_fraction",       // share of the window that did not answer
         "curtailed_fraction",         // share of the window the firmware reported curtailed
         "zero_hashrate_fraction",     // share of the window with 0 TH/s
         "errors_per_poll",            // mean poll errors per sample
+        "family_code",                // firmware family (MinerFamily as a number): normal temperatures differ by maker
     ];
 
     public static float[] Of(IReadOnlyList<MinerSample> window)
@@ -46,7 +47,7 @@ public static class MinerFeatures
         var boards = last.Boards.Where(b => b.HashrateThs is not null).ToList();
         var expectedChips = last.Boards.Sum(b => b.ExpectedChips ?? 0);
         var foundChips = last.Boards.Sum(b => b.Chips ?? 0);
-        var modelFans = ModelCatalog.Find(last.Model)?.Fans;
+        var modelFans = ModelCatalog.Find(last.Model)?.Fans ?? ModelCatalog.TypicalFans(last.Family);
 
         return
         [
@@ -59,12 +60,13 @@ public static class MinerFeatures
             F(expectedChips > 0 ? (double)(expectedChips - foundChips) / expectedChips : null),
             F(boards.Count > 1 && boards.Average(b => b.HashrateThs!.Value) > 0 ? boards.Min(b => b.HashrateThs!.Value) / boards.Average(b => b.HashrateThs!.Value) : null),
             F(modelFans > 0 && last.State != MiningState.Unreachable ? (double)last.FansRpm.Count / modelFans.Value : null),
-            F(last.FansRpm.Count > 0 ? last.FansRpm.Min() : null),
+            F(last.FansRpm.Count > 0 && last.FansRpm.Max() > 0 ? (double)last.FansRpm.Min() / last.FansRpm.Max() : null),
             F(last.PowerW is { } w && last.HashrateThs is > 0 ? w / last.HashrateThs.Value : null),
             F(window.Count(s => s.State == MiningState.Unreachable) / (double)window.Count),
             F(window.Count(s => s.State == MiningState.Curtailed) / (double)window.Count),
             F(window.Count(s => s.HashrateThs == 0) / (double)window.Count),
             F(window.Average(s => (double)s.Errors.Count)),
+            (float)last.Family,
         ];
     }
 

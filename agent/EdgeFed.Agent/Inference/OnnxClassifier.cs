@@ -48,6 +48,8 @@ public sealed class OnnxClassifier : IDisposable
 
     public int FeatureCount { get; }
 
+    public string InputName => _inputNames[0];
+
     public int ClassCount { get; }
 
     /// <summary>Class probabilities for <paramref name="rows"/> rows laid out row-major in <paramref name="features"/>.</summary>

@@ -33,7 +33,7 @@ public sealed class UplinkWorker(
                 {
                     var window = WindowClock.WindowContaining(time.GetUtcNow(), options.Value.Window);
                     await Task.Delay(window.End - time.GetUtcNow(), time, stoppingToken);
-                    var report = reports.Create(window.Start, window.End, []);
+                    var report = reports.Create(window.Start, window.End);
                     var ack = await session.SendAsync(report, stoppingToken);
                     acknowledged++;
                     Log.ReportAcknowledged(logger, ack.Sequence, window.Start, window.End, report.Cells.Count, ack.Duplicate);

@@ -173,7 +173,7 @@ public sealed class WatcherIntegrationTests
     {
         await using var pool = new StratumPoolEmulator([Template("682736"), Template("507516")], TimeSpan.FromMilliseconds(50));
         var proxyPort = FreePort();
-        var buffer = new Aggregation.ObservationBuffer();
+        var buffer = new EdgeFed.Agent.Aggregation.ObservationBuffer();
         var jobs = new Dictionary<string, uint>();
         var options = Microsoft.Extensions.Options.Options.Create(new StratumWatchOptions
         {

@@ -85,7 +85,7 @@ public sealed class AgentCliTests
     [Theory]
     [InlineData("poll", "--manifest", "/nonexistent/farm.json")]
     [InlineData("poll", "--targets", "127.0.0.1:notaport")]
-    [InlineData("features", "health", "--out", "/nonexistent/dir/health.csv", "--miners", "2", "--polls", "1")]
+    [InlineData("features", "--out", "/proc/edgefed-no-such-dir", "--miners", "2", "--polls", "1")]
     public async Task BadArguments_ExitTwo_WithAMessage_NotAStackTrace(params string[] args)
     {
         var (exit, output) = await ProcessRunner.RunAsync(Agent, args, TimeSpan.FromMinutes(1));

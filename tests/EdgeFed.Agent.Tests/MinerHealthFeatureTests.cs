@@ -1,37 +1,15 @@
-using System.Text.Json;
 using EdgeFed.Agent.Collectors;
 using EdgeFed.Agent.Emulator;
 using EdgeFed.Agent.Features;
-using EdgeFed.Agent.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests;
 
-/// <summary>The committed miner-health model: its golden parity under ONNX Runtime, and the featuriser it was trained on.</summary>
-public sealed class MinerHealthModelTests
+/// <summary>The miner-health featuriser on emulated faults: each fault shows its signature.</summary>
+public sealed class MinerHealthFeatureTests
 {
-    private static string ModelPath => Path.Combine(RepoPaths.Root, "models", "miner-health.onnx");
-
-    [Fact]
-    public void CommittedModel_MatchesScikitLearnOnItsGoldenRows()
-    {
-        var golden = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "models", "miner-health.golden.json"))).RootElement;
-        var inputs = golden.GetProperty("inputs").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
-        var expected = golden.GetProperty("sklearn_probabilities").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray();
-        using var model = new OnnxClassifier(ModelPath, MinerFeatures.Names.Count);
-
-        var actual = model.Predict(inputs.SelectMany(r => r).ToArray(), inputs.Length);
-
-        Assert.Equal(golden.GetProperty("features").EnumerateArray().Select(f => f.GetString()), MinerFeatures.Names);
-        Assert.Equal(expected.Length * model.ClassCount, actual.Length);
-        for (var i = 0; i < actual.Length; i++)
-        {
-            Assert.InRange(actual[i], expected[i / model.ClassCount][i % model.ClassCount] - 1e-5f, expected[i / model.ClassCount][i % model.ClassCount] + 1e-5f);
-        }
-    }
-
     [Fact]
     public async Task Featuriser_OnEmulatedFaults_ShowsTheirSignatures()
     {

@@ -1,0 +1,90 @@
+using EdgeFed.Agent.Attribution;
+using EdgeFed.Agent.Collectors;
+using EdgeFed.Agent.Features;
+using EdgeFed.Agent.Inference;
+using EdgeFed.Protocol.V1;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeFed.Agent.Aggregation;
+
+/// <summary>
+/// The farm side of the agent: every <see cref="PollOptions.Interval"/> it polls all configured miners, keeps each
+/// one's last <see cref="MinerFeatures.WindowSize"/> samples, classifies them all in one batch per model, attributes
+/// each miner's pool from its pool URL (and the template provider from the proxy groups), and adds the result to the
+/// window's cells. Models are checked for new files at the start of each cycle.
+/// </summary>
+public sealed class FleetCycleService(
+    FleetPoller poller, MinerClassifier classifier, ModelSet models, CellAccumulator cells, PoolUrlResolver pools, ProxyGroups providers,
+    IOptions<PollOptions> options, TimeProvider time, ILogger<FleetCycleService> logger) : BackgroundService
+{
+    private readonly Dictionary<MinerEndpoint, Queue<MinerSample>> _windows = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        IReadOnlyList<MinerEndpoint> miners;
+        try
+        {
+            miners = MinerList.Load(options.Value);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException or KeyNotFoundException)
+        {
+            Log.MinerListUnreadable(logger, ex.Message);
+            return;
+        }
+
+        if (miners.Count == 0)
+        {
+            return; // a node or stratum-only agent
+        }
+
+        Log.PollingStarted(logger, miners.Count, options.Value.Interval);
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do
+        {
+            await RunCycleAsync(miners, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One cycle: poll everyone, classify in one batch, add to the cells.</summary>
+    public async Task RunCycleAsync(IReadOnlyList<MinerEndpoint> miners, CancellationToken cancellationToken)
+    {
+        models.ReloadIfChanged();
+        var samples = await poller.PollAllAsync(miners, cancellationToken);
+        var windows = new List<IReadOnlyList<MinerSample>>(samples.Count);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            if (!_windows.TryGetValue(miners[i], out var window))
+            {
+                _windows[miners[i]] = window = new Queue<MinerSample>();
+            }
+
+            window.Enqueue(samples[i]);
+            if (window.Count > MinerFeatures.WindowSize)
+            {
+                window.Dequeue();
+            }
+
+            windows.Add([.. window]);
+        }
+
+        var classes = classifier.Classify(windows);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var sample = samples[i];
+            var c = classes[i];
+            var pool = pools.Resolve(MinerClassifier.Identity(windows[i]).PoolUrl).Slug;
+            var key = new CellKey
+            {
+                Pool = pool, TemplateProvider = providers.ProviderOf(pool), Vendor = c.Vendor ?? MinerClassifier.Unknown,
+                Model = c.Model ?? MinerClassifier.Unknown, Health = CellAccumulator.HealthClassOf(c.Health),
+            };
+            cells.Add(new MinerObservation(miners[i].ToString(), key, sample.AverageThs ?? sample.HashrateThs, sample.PowerW,
+                sample.AcceptedShares, sample.RejectedShares, c.Confidence, c.DecidedBy, c.ModelDecidedBy));
+        }
+
+        Log.CycleClassified(logger, samples.Count, classes.Count(c => c.DecidedBy == "model"), classes.Count(c => c.Health != "healthy"));
+    }
+}

@@ -1,0 +1,103 @@
+using EdgeFed.Agent.Collectors;
+using EdgeFed.Agent.Features;
+
+namespace EdgeFed.Agent.Inference;
+
+/// <summary>
+/// Classifies a batch of miners, one ONNX run per model for the whole batch. Rules decide where they are certain:
+/// a miner that did not answer is offline; one its firmware reports as curtailed (a soft-off Avalon, a Whatsminer
+/// after mineroff) is curtailed. The health model covers the rest. The reported hardware model is kept when it is
+/// in the catalogue and its chips and nominal hashrate fit; otherwise the miner-model predicts it. Without a usable
+/// model, or for a row with non-finite features, the health is <c>unknown</c> (decided by rule), never a guess.
+/// </summary>
+public sealed class MinerClassifier(ModelSet models)
+{
+    public const string Unknown = "unknown";
+
+    public IReadOnlyList<MinerClassification> Classify(IReadOnlyList<IReadOnlyList<MinerSample>> windows)
+    {
+        var health = Run(models.HealthModel, windows.Select(w => MinerFeatures.Of(w)).ToList());
+        var identities = windows.Select(Identity).ToList();
+        var needModel = identities.Select(s => ReportedModel(s) is null && s is { State: MiningState.Mining, HashrateThs: > 0 }).ToList();
+        var hardware = Run(models.HardwareModel, identities.Select((s, i) => needModel[i] ? HardwareFeatures.Of(s) : null).ToList());
+        return windows.Select((w, i) => Combine(w[^1], identities[i], health[i], needModel[i] ? hardware[i] : null)).ToList();
+    }
+
+    /// <summary>The latest sample that answered: a miner that just went offline keeps its model, vendor and pool.</summary>
+    public static MinerSample Identity(IReadOnlyList<MinerSample> window) => window.LastOrDefault(s => s.State != MiningState.Unreachable) ?? window[^1];
+
+    private MinerClassification Combine(MinerSample last, MinerSample identity, float[]? healthProbabilities, float[]? hardwareProbabilities)
+    {
+        var healthCard = models.HealthModel.Card;
+        var probabilities = healthProbabilities is null || healthCard is null
+            ? new Dictionary<string, float>()
+            : healthCard.Classes.Select((c, k) => (c, healthProbabilities[k])).ToDictionary(p => p.c, p => p.Item2);
+        var (healthClass, decidedBy, confidence) = last.State switch
+        {
+            MiningState.Unreachable => ("offline", "rule", 1f),
+            MiningState.Curtailed => ("curtailed", "rule", 1f),
+            _ when probabilities.Count > 0 => probabilities.MaxBy(p => p.Value) is var best ? (best.Key, "model", best.Value) : default,
+            _ => (Unknown, "rule", 0f),
+        };
+
+        var reported = ReportedModel(identity);
+        string? model = reported?.Name ?? (identity.Model is { Length: > 0 } && ModelCatalog.Find(identity.Model) is null ? identity.Model : null);
+        string? vendor = reported?.Vendor ?? identity.Vendor;
+        var modelDecidedBy = model is null ? "none" : "reported";
+        var modelProbability = model is null ? 0f : 1f;
+        if (model is null && hardwareProbabilities is not null && models.HardwareModel.Card is { } card)
+        {
+            var best = Array.IndexOf(hardwareProbabilities, hardwareProbabilities.Max());
+            (model, modelProbability, modelDecidedBy) = (card.Classes[best], hardwareProbabilities[best], "model");
+            vendor = VendorOf(card, hardwareProbabilities) ?? vendor;
+        }
+
+        return new MinerClassification(model, vendor, healthClass, decidedBy, probabilities, modelDecidedBy, modelProbability, confidence);
+    }
+
+    /// <summary>The vendor whose models together hold more than half the probability; "other" when none does.</summary>
+    private static string? VendorOf(ModelCard card, float[] probabilities)
+    {
+        if (card.Vendors is null)
+        {
+            return null;
+        }
+
+        var byVendor = card.Classes.Select((c, k) => (Vendor: card.Vendors.GetValueOrDefault(c, "other"), P: probabilities[k]))
+            .GroupBy(p => p.Vendor).Select(g => (g.Key, P: g.Sum(p => p.P))).MaxBy(v => v.P);
+        return byVendor.P > 0.5f ? byVendor.Key : "other";
+    }
+
+    /// <summary>The reported model when the catalogue knows it and the hardware fits it (chips per board, nominal within 0.4-1.6×).</summary>
+    public static MinerModel? ReportedModel(MinerSample sample)
+    {
+        if (ModelCatalog.Find(sample.Model) is not { } known)
+        {
+            return null;
+        }
+
+        var chips = sample.Boards.Select(b => b.Chips).Max();
+        var chipsFit = chips is null or 0 || Math.Abs(chips.Value - known.ChipsPerBoard) <= Math.Max(2, known.ChipsPerBoard / 10);
+        var nominalFit = sample.NominalThs is not > 0 || sample.NominalThs / known.NominalThs is >= 0.4 and <= 1.6;
+        return chipsFit && nominalFit ? known : null;
+    }
+
+    /// <summary>One batched run; rows that are null or have a non-finite value get null (the rules take over).</summary>
+    internal static float[]?[] Run(ModelHandle handle, IReadOnlyList<float[]?> rows)
+    {
+        var results = new float[]?[rows.Count];
+        var usable = rows.Select((r, i) => (r, i)).Where(p => p.r is not null && p.r.All(float.IsFinite)).ToList();
+        if (usable.Count == 0 || handle.Predict(usable.SelectMany(p => p.r!).ToArray(), usable.Count) is not { } output)
+        {
+            return results;
+        }
+
+        var classes = output.Length / usable.Count;
+        for (var k = 0; k < usable.Count; k++)
+        {
+            results[usable[k].i] = output.AsSpan(k * classes, classes).ToArray();
+        }
+
+        return results;
+    }
+}
