@@ -61,4 +61,22 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3313, Level = LogLevel.Error, Message = "Cannot read the miner list (Agent:Polling): {Reason}. Not polling")]
     public static partial void MinerListUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Outbox {Path} is not a readable database ({Reason}); moved aside to {Aside}, starting a fresh outbox")]
+    public static partial void OutboxMovedAside(ILogger logger, string path, string aside, string reason);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Outbox full: dropped the {Dropped} oldest report(s) (limits {MaxReports} reports, {MaxBytes} bytes); {Total} dropped in all")]
+    public static partial void OutboxFull(ILogger logger, long dropped, int maxReports, long maxBytes, long total);
+
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Error, Message = "Report {Sequence} could not be written to the outbox ({Reason}): it is lost; polling continues")]
+    public static partial void OutboxWriteFailed(ILogger logger, ulong sequence, string reason);
+
+    [LoggerMessage(EventId = 3404, Level = LogLevel.Error, Message = "Aggregator rejected report {Sequence} as invalid ({Reason}); kept in the outbox's rejected table, moving on")]
+    public static partial void ReportRejected(ILogger logger, ulong sequence, string reason);
+
+    [LoggerMessage(EventId = 3405, Level = LogLevel.Information, Message = "Window {Start} – {End} closed: report {Sequence} with {Cells} cells, {Blocks} blocks in the outbox ({Pending} pending)")]
+    public static partial void WindowClosed(ILogger logger, DateTimeOffset start, DateTimeOffset end, ulong sequence, int cells, int blocks, int pending);
+
+    [LoggerMessage(EventId = 3406, Level = LogLevel.Warning, Message = "Clock went back from {Previous} to {Now}; the next report starts where the last one ended")]
+    public static partial void ClockWentBack(ILogger logger, DateTimeOffset previous, DateTimeOffset now);
 }

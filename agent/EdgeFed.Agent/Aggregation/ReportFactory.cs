@@ -8,10 +8,11 @@ namespace EdgeFed.Agent.Aggregation;
 
 /// <summary>
 /// Builds the report for a closed window: identity, window bounds, region, kind, software and model versions, the
-/// window's aggregate cells (only aggregates ever enter a report), and the blocks and template fingerprints the
-/// watchers saw.
+/// window's aggregate cells (only aggregates ever enter a report; with local differential privacy on, noised), and
+/// the blocks and template fingerprints the watchers saw.
 /// </summary>
-public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations, CellAccumulator cells, ModelSet models)
+public sealed class ReportFactory(
+    IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations, CellAccumulator cells, ModelSet models, LaplaceNoise noise)
 {
     public static string SoftwareVersion { get; } =
         typeof(ReportFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -29,7 +30,12 @@ public sealed class ReportFactory(IOptions<AgentOptions> options, AgentStateStor
             SoftwareVersion = SoftwareVersion,
         };
         report.Models.AddRange(models.Versions());
-        report.Cells.AddRange(cells.Drain());
+        foreach (var cell in cells.Drain())
+        {
+            noise.Apply(cell);
+            report.Cells.Add(cell);
+        }
+
         var (blocks, templates) = observations.Drain();
         report.Blocks.AddRange(blocks);
         report.Templates.AddRange(templates);

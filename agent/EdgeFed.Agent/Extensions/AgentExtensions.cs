@@ -38,12 +38,17 @@ public static class AgentExtensions
         builder.Services.AddSingleton<MinerCollector>();
         builder.Services.AddSingleton<FleetPoller>();
         builder.Services.AddSingleton<CellAccumulator>();
+        builder.Services.AddOptions<PrivacyOptions>().BindConfiguration("Agent:Privacy").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(sp => new LaplaceNoise(sp.GetRequiredService<IOptions<PrivacyOptions>>()));
         builder.Services.AddHostedService<FleetCycleService>();
         builder.Services.AddSingleton<ObservationBuffer>();
         builder.Services.AddHostedService<NodeWatcherService>();
         builder.Services.AddHostedService<StratumWatcherService>();
         builder.Services.AddSingleton<AgentStateStore>();
         builder.Services.AddSingleton<ReportFactory>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Agent:Outbox").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ReportOutbox>();
+        builder.Services.AddHostedService<WindowWorker>();
         builder.Services.AddSingleton<AggregatorUplink>();
         builder.Services.AddHostedService<UplinkWorker>();
         return builder;

@@ -1,4 +1,4 @@
-using EdgeFed.Agent.Aggregation;
+using EdgeFed.Agent.Outbox;
 using EdgeFed.Protocol.Grpc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,17 +7,22 @@ using Microsoft.Extensions.Options;
 namespace EdgeFed.Agent.Uplink;
 
 /// <summary>
-/// Checks the aggregator's health, enrols once, then sends one report per closed window on a Report stream
-/// and waits for its ack. Transient failures reopen the stream after a backoff; permanent ones stop the agent
-/// with a clear log line instead of retrying in a loop.
+/// Drains the outbox over a Report stream, oldest first, one report in flight, at most
+/// <see cref="OutboxOptions.DrainRatePerSecond"/>: a report leaves the outbox only when its ack arrives. Transient
+/// failures reopen the stream after a capped, jittered backoff (the outbox keeps filling meanwhile). A report the
+/// aggregator rejects as invalid is set aside and the queue moves on; other permanent errors stop the agent with a
+/// clear log line (exit code 3) instead of retrying in a loop.
 /// </summary>
 public sealed class UplinkWorker(
-    AggregatorUplink uplink, ReportFactory reports, IOptions<AgentOptions> options, TimeProvider time,
+    AggregatorUplink uplink, ReportOutbox outbox, IOptions<AgentOptions> options, IOptions<OutboxOptions> outboxOptions, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<UplinkWorker> logger) : BackgroundService
 {
+    private readonly TimeSpan _spacing = TimeSpan.FromSeconds(1 / outboxOptions.Value.DrainRatePerSecond);
+    private DateTimeOffset _nextSend = DateTimeOffset.MinValue;
+    private int _acknowledged;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var acknowledged = 0;
         var attempt = 0;
         var reEnrolled = false;
         while (!stoppingToken.IsCancellationRequested)
@@ -29,19 +34,12 @@ public sealed class UplinkWorker(
                 var key = await uplink.EnsureEnrolledAsync(force: false, stoppingToken);
                 using var session = uplink.OpenReportStream(key, stoppingToken);
                 attempt = 0;
-                while (options.Value.MaxReports == 0 || acknowledged < options.Value.MaxReports)
+                if (await DrainAsync(session, stoppingToken))
                 {
-                    var window = WindowClock.WindowContaining(time.GetUtcNow(), options.Value.Window);
-                    await Task.Delay(window.End - time.GetUtcNow(), time, stoppingToken);
-                    var report = reports.Create(window.Start, window.End);
-                    var ack = await session.SendAsync(report, stoppingToken);
-                    acknowledged++;
-                    Log.ReportAcknowledged(logger, ack.Sequence, window.Start, window.End, report.Cells.Count, ack.Duplicate);
+                    await session.CompleteAsync(stoppingToken);
+                    lifetime.StopApplication();
+                    return;
                 }
-
-                await session.CompleteAsync(stoppingToken);
-                lifetime.StopApplication();
-                return;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated && !reEnrolled && !string.IsNullOrEmpty(options.Value.EnrolmentToken))
             {
@@ -64,5 +62,60 @@ public sealed class UplinkWorker(
                 return;
             }
         }
+    }
+
+    /// <summary>Sends pending reports until <see cref="AgentOptions.MaxReports"/> are acknowledged (true) or the stream must be reopened (false).</summary>
+    private async Task<bool> DrainAsync(ReportSession session, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            if (options.Value.MaxReports > 0 && _acknowledged >= options.Value.MaxReports)
+            {
+                return true;
+            }
+
+            var pending = outbox.Peek(32);
+            if (pending.Count == 0)
+            {
+                await outbox.WaitForReportAsync(TimeSpan.FromSeconds(30), stoppingToken);
+                continue;
+            }
+
+            foreach (var report in pending)
+            {
+                await PaceAsync(stoppingToken);
+                try
+                {
+                    var ack = await session.SendAsync(report.Report, stoppingToken);
+                    outbox.Acknowledge(report.Sequence);
+                    _acknowledged++;
+                    Log.ReportAcknowledged(logger, ack.Sequence, report.Report.WindowStart.ToDateTimeOffset(), report.Report.WindowEnd.ToDateTimeOffset(),
+                        report.Report.Cells.Count, ack.Duplicate);
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+                {
+                    outbox.Reject(report.Sequence, ex.Status.Detail);
+                    Log.ReportRejected(logger, report.Sequence, ex.Status.Detail);
+                    return false; // the aggregator ended this stream; open another for the rest
+                }
+
+                if (options.Value.MaxReports > 0 && _acknowledged >= options.Value.MaxReports)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// <summary>Keeps sends at least 1/rate apart, so a long backlog drains at the configured rate.</summary>
+    private async Task PaceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_nextSend > now)
+        {
+            await Task.Delay(_nextSend - now, time, cancellationToken);
+        }
+
+        _nextSend = (_nextSend > now ? _nextSend : now) + _spacing;
     }
 }

@@ -54,3 +54,11 @@ internal static class CommittedModels
         return max;
     }
 }
+
+/// <summary>The committed models, disposed with the test.</summary>
+internal sealed class ModelSetHolder : IDisposable
+{
+    public EdgeFed.Agent.Inference.ModelSet Models { get; } = CommittedModels.Load();
+
+    public void Dispose() => Models.Dispose();
+}

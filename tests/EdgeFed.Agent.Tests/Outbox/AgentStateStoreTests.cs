@@ -2,7 +2,7 @@ using EdgeFed.Agent.Outbox;
 using Microsoft.Extensions.Options;
 using Xunit;
 
-namespace EdgeFed.Agent.Tests;
+namespace EdgeFed.Agent.Tests.Outbox;
 
 public sealed class AgentStateStoreTests : IDisposable
 {

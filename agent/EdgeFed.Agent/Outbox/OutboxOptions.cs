@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeFed.Agent.Outbox;
+
+/// <summary>Configuration section <c>Agent:Outbox</c>: how much to keep while the aggregator is unreachable, and how fast to catch up.</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Reports kept at most; beyond it the oldest are dropped (and counted). 10,080 = a week of 60 s windows.</summary>
+    [Range(1, 10_000_000, ErrorMessage = "Agent:Outbox:MaxReports must be between 1 and 10000000.")]
+    public int MaxReports { get; set; } = 10_080;
+
+    /// <summary>Bytes of reports kept at most (the same drop-oldest policy).</summary>
+    [Range(1024L, long.MaxValue, ErrorMessage = "Agent:Outbox:MaxBytes must be at least 1024.")]
+    public long MaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Reports per second sent while catching up, so a fleet coming back online does not stampede the aggregator.</summary>
+    [Range(0.01, 100_000, ErrorMessage = "Agent:Outbox:DrainRatePerSecond must be between 0.01 and 100000.")]
+    public double DrainRatePerSecond { get; set; } = 5;
+}
