@@ -25,6 +25,10 @@ public sealed class AgentOptions
     /// <summary>PEM file of the CA that signed the aggregator's certificate (https only); empty: the system store.</summary>
     public string? AggregatorCaFile { get; set; }
 
+    /// <summary>Compress report messages: <c>gzip</c> (default; cells repeat pool and model names and shrink ~4×) or <c>none</c>.</summary>
+    [RegularExpression("^(gzip|none)$", ErrorMessage = "Agent:ReportCompression must be gzip or none.")]
+    public string ReportCompression { get; set; } = "gzip";
+
     /// <summary>The shared enrolment token, used once to obtain this agent's own key.</summary>
     public string? EnrolmentToken { get; set; }
 

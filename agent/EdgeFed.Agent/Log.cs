@@ -79,4 +79,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3406, Level = LogLevel.Warning, Message = "Clock went back from {Previous} to {Now}; the next report starts where the last one ended")]
     public static partial void ClockWentBack(ILogger logger, DateTimeOffset previous, DateTimeOffset now);
+
+    [LoggerMessage(EventId = 3407, Level = LogLevel.Information, Message = "Traffic so far: {Polls} polls, {RawBytes} bytes of miner replies read, {SentBytes} bytes sent to the aggregator")]
+    public static partial void Traffic(ILogger logger, long polls, long rawBytes, long sentBytes);
 }

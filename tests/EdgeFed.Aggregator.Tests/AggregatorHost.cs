@@ -34,7 +34,7 @@ public sealed class AggregatorHost : IAsyncDisposable
 
     public Protocol.V1.Aggregator.AggregatorClient Client { get; }
 
-    public static async Task<AggregatorHost> StartAsync(int minAgents = 3, string? directory = null)
+    public static async Task<AggregatorHost> StartAsync(int minAgents = 3, string? directory = null, int port = 0)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,7 +46,7 @@ public sealed class AggregatorHost : IAsyncDisposable
             ["Aggregator:MinAgentsPerCell"] = minAgents.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.AddAggregator();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
         var address = app.ListeningAddresses().Single();

@@ -68,5 +68,6 @@ public sealed class WindowWorker(ReportFactory reports, ReportOutbox outbox, IOp
         outbox.Enqueue(report);
         _lastEnd = end;
         Log.WindowClosed(logger, start, end, report.Sequence, report.Cells.Count, report.Blocks.Count, outbox.Count);
+        Log.Traffic(logger, AgentCounters.Polls, AgentCounters.RawReplyBytes, AgentCounters.UplinkBytesSent);
     }
 }

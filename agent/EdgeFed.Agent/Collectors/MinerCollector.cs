@@ -18,6 +18,7 @@ public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider t
 
     public async Task<MinerSample> PollAsync(MinerEndpoint endpoint, CancellationToken cancellationToken)
     {
+        AgentCounters.AddPoll();
         MinerSample sample;
         try
         {

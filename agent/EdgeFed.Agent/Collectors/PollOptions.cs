@@ -14,7 +14,7 @@ public sealed class PollOptions
     public int MaxConcurrentPolls { get; set; } = 64;
 
     /// <summary>Time between the starts of two poll cycles (every miner once per cycle).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Agent:Polling:Interval must be between 00:00:01 and 01:00:00.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Agent:Polling:Interval must be between 00:00:00.100 and 01:00:00.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Miners to poll, by host and port (family detected when not given).</summary>

@@ -75,6 +75,7 @@ public sealed class PollSession(
         try
         {
             var raw = await request();
+            AgentCounters.AddRawReply(raw.Length);
             if (raw.Length == 0)
             {
                 throw new PollException(PollErrorKind.EmptyReply, "The device closed the connection without a reply.");

@@ -23,7 +23,11 @@ public sealed class OnnxClassifier : IDisposable
             throw new FileNotFoundException($"Model file '{modelPath}' does not exist.", modelPath);
         }
 
-        using var sessionOptions = new SessionOptions { IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1 };
+        // Small batches on a small board: no arena that keeps its peak, no memory-pattern planning per shape.
+        using var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = intraOpThreads, InterOpNumThreads = 1, EnableCpuMemArena = false, EnableMemoryPattern = false,
+        };
         try
         {
             _session = new InferenceSession(modelPath, sessionOptions);

@@ -24,7 +24,11 @@ public sealed class AggregatorUplink : IDisposable
         _options = options.Value;
         _state = state;
         _logger = logger;
-        var channelOptions = new GrpcChannelOptions();
+        var channelOptions = new GrpcChannelOptions
+        {
+            ConnectionWrapper = stream => new CountingStream(stream),
+            SendCompression = _options.ReportCompression == "gzip" ? "gzip" : null,
+        };
         if (!string.IsNullOrEmpty(_options.AggregatorCaFile))
         {
             channelOptions.RootCertificates = [X509CertificateLoader.LoadCertificateFromFile(_options.AggregatorCaFile)];

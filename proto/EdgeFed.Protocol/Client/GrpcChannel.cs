@@ -60,6 +60,24 @@ public sealed class GrpcChannel : IDisposable
             handler.KeepAlivePingDelay = delay;
         }
 
+        if (options.ConnectionWrapper is { } wrap)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return wrap(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true));
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
         handler.SslOptions.ClientCertificates = options.ClientCertificates;
         if (options.RootCertificates is { } roots)
         {

@@ -28,4 +28,7 @@ public sealed class GrpcChannelOptions
 
     /// <summary>Replaces the SocketsHttpHandler the channel would build (tests, proxies).</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
+
+    /// <summary>Wraps each new connection's stream (before TLS), e.g. to count the bytes on the wire; null: as is.</summary>
+    public Func<Stream, Stream>? ConnectionWrapper { get; set; }
 }

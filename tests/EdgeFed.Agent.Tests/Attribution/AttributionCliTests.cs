@@ -1,3 +1,4 @@
+using EdgeFed.Protocol.Domain;
 using System.Text.Json;
 using Xunit;
 

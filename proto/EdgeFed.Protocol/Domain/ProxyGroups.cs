@@ -1,4 +1,4 @@
-namespace EdgeFed.Agent.Attribution;
+namespace EdgeFed.Protocol.Domain;
 
 /// <summary>
 /// Template providers: pools that mine on another pool's block templates are grouped under it. The default is the

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EdgeFed.Aggregator.Concentration;
+using EdgeFed.Aggregator.Replay;
+using EdgeFed.Protocol.Domain;
+using Spectre.Console;
+
+namespace EdgeFed.Aggregator.Cli;
+
+/// <summary>
+/// <c>edgefed-aggregator replay --blocks FILE [--window day|week|month] [--group proxy] [--format json|table] [--mci]</c>:
+/// concentration per calendar window from block labels (<c>height,pool_slug,date</c>, gzip or plain). JSON to
+/// stdout; a progress bar on stderr when it is a terminal; exit 2 on unreadable input.
+/// </summary>
+public static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var blocks = new Option<string>("--blocks") { Description = "height,pool_slug,date CSV (gzip or plain)", Required = true };
+        var window = new Option<string>("--window") { DefaultValueFactory = _ => "month" };
+        window.AcceptOnlyFromAmong("day", "week", "month");
+        var group = new Option<string?>("--group") { Description = "proxy: merge pools into their template provider" };
+        group.AcceptOnlyFromAmong("proxy");
+        var format = new Option<string>("--format") { DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "table");
+        var mci = new Option<bool>("--mci") { Description = "The Mining Centralization Index view: daily top-2..top-6 with 30-day moving averages" };
+        var command = new Command("replay", "Concentration per window from block labels.") { blocks, window, group, format, mci };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var kind = result.GetValue(mci) ? WindowKind.Day : Enum.Parse<WindowKind>(result.GetValue(window)!, ignoreCase: true);
+            var groups = result.GetValue(group) == "proxy" ? new ProxyGroups(ProxyGroups.Default) : null;
+            try
+            {
+                var watch = Stopwatch.StartNew();
+                var windows = WithProgress(progress => BlockReplay.Run(BlockLabels.Read(result.GetValue(blocks)!, progress), kind, groups).ToList());
+                var output = result.GetValue(mci)
+                    ? JsonSerializer.Serialize(MciView.Build(windows).Select(MciJson), Json)
+                    : result.GetValue(format) == "table" ? null : JsonSerializer.Serialize(windows.Select(WindowJson), Json);
+                if (output is null)
+                {
+                    WriteTable(windows);
+                }
+                else
+                {
+                    await Console.Out.WriteLineAsync(output);
+                }
+
+                await Console.Error.WriteLineAsync(
+                    $"edgefed-aggregator replay: {windows.Sum(w => w.Blocks)} blocks, {windows.Count} windows in {watch.Elapsed.TotalSeconds:0.00} s");
+                return 0;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
+            {
+                await Console.Error.WriteLineAsync($"edgefed-aggregator replay: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Runs with a progress bar on stderr when it is a terminal, silently otherwise.</summary>
+    private static T WithProgress<T>(Func<Action<long, long>?, T> work)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return work(null);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return console.Progress().Start(context =>
+        {
+            var task = context.AddTask("reading blocks", maxValue: 1);
+            var value = work((done, total) => task.Value = (double)done / total);
+            task.Value = 1;
+            return value;
+        });
+    }
+
+    private static object WindowJson(ReplayResult w)
+    {
+        var s = w.Summary;
+        static double[] Pair(Interval? i) => i is null ? [] : [Math.Round(i.Low, 6), Math.Round(i.High, 6)];
+        return new Dictionary<string, object?>
+        {
+            ["window"] = w.Window, ["blocks"] = w.Blocks, ["top1"] = R(s.Cr1), ["top2"] = R(s.Cr2), ["top4"] = R(s.Cr4), ["top6"] = R(s.Cr6),
+            ["hhi"] = Math.Round(s.Hhi, 2), ["effectiveEntities"] = R(s.EffectiveEntities), ["nakamoto"] = s.NakamotoCoefficient, ["tau66"] = s.Tau66,
+            ["gini"] = R(s.Gini), ["entropy"] = R(s.Entropy), ["renyi0"] = R(s.Renyi0), ["renyi2"] = R(s.Renyi2), ["renyiInf"] = R(s.RenyiInfinity),
+            ["theil"] = R(s.Theil), ["hhiBand2010"] = s.HhiBand2010, ["highlyConcentrated2023"] = s.HighlyConcentrated2023,
+            ["unknown"] = R(s.Shares.FirstOrDefault(e => e.Entity == "unknown")?.Share ?? 0), ["topEntity"] = s.Shares.FirstOrDefault()?.Entity,
+            ["ci"] = new Dictionary<string, double[]>
+            {
+                ["top1"] = Pair(s.Intervals?.Top1), ["top2"] = Pair(s.Intervals?.Top2), ["top4"] = Pair(s.Intervals?.Top4),
+                ["top6"] = Pair(s.Intervals?.Top6), ["hhi"] = s.Intervals is { } i ? [Math.Round(i.Hhi.Low, 2), Math.Round(i.Hhi.High, 2)] : [],
+            },
+        };
+    }
+
+    private static object MciJson(MciDay d) => new Dictionary<string, object>
+    {
+        ["day"] = d.Day, ["blocks"] = d.Blocks,
+        ["top"] = MciView.Tops.Select((n, k) => (n, k)).ToDictionary(p => $"top{p.n}", p => R(d.TopShares[p.k])),
+        ["ma30"] = MciView.Tops.Select((n, k) => (n, k)).ToDictionary(p => $"top{p.n}", p => R(d.MovingAverage30[p.k])),
+    };
+
+    private static double R(double value) => Math.Round(value, 6);
+
+    private static void WriteTable(IReadOnlyList<ReplayResult> windows)
+    {
+        var table = new Table().AddColumns("window", "blocks", "top1", "top2", "top4", "top6", "HHI", "band 2010", "eff.", "Nakamoto", "tau66", "Gini", "H bits", "Theil", "top2 95% CI");
+        foreach (var w in windows)
+        {
+            var s = w.Summary;
+            string P(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
+            table.AddRow(w.Window, w.Blocks.ToString(CultureInfo.InvariantCulture), P(s.Cr1), P(s.Cr2), P(s.Cr4), P(s.Cr6), s.Hhi.ToString("0", CultureInfo.InvariantCulture),
+                s.HhiBand2010, s.EffectiveEntities.ToString("0.0", CultureInfo.InvariantCulture), s.NakamotoCoefficient.ToString(CultureInfo.InvariantCulture),
+                s.Tau66.ToString(CultureInfo.InvariantCulture), s.Gini.ToString("0.000", CultureInfo.InvariantCulture), s.Entropy.ToString("0.00", CultureInfo.InvariantCulture),
+                s.Theil.ToString("0.000", CultureInfo.InvariantCulture), s.Intervals is { } i ? $"{P(i.Top2.Low)}–{P(i.Top2.High)}" : "");
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

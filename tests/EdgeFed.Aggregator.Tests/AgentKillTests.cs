@@ -1,0 +1,80 @@
+using System.Text.RegularExpressions;
+using EdgeFed.Agent.Emulator;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>SIGKILL the agent process mid-window and restart it: nothing acknowledged is resent as new, nothing unacknowledged is lost.</summary>
+public sealed partial class AgentKillTests
+{
+    [GeneratedRegex(@"Report (\d+) acknowledged \(.*duplicate: (True|False)\)")]
+    private static partial Regex Acked();
+
+    [GeneratedRegex(@"closed: report (\d+) with")]
+    private static partial Regex Queued();
+
+    private static IEnumerable<(long Sequence, bool Duplicate)> Acks(string log) =>
+        Acked().Matches(log).Select(m => (long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value == "True"));
+
+    private static IEnumerable<long> QueuedReports(string log) =>
+        Queued().Matches(log).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task KilledMidWindow_ThenRestarted_NothingAcknowledgedIsResent_NothingQueuedIsLost()
+    {
+        await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);
+        var farmOptions = new FarmOptions { Miners = 12, Seed = 4, BaseAddress = "127.99.1.1", Port = 0, HttpPort = 0 };
+        await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
+        var manifest = Path.Combine(aggregator.Directory, "farm.json");
+        await File.WriteAllTextAsync(manifest, Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
+        string[] Args(int maxReports) =>
+        [
+            "--Agent:AgentId=kill-test", "--Agent:Region=US", $"--Agent:AggregatorUrl={aggregator.Address}", $"--Agent:EnrolmentToken={AggregatorHost.Token}",
+            $"--Agent:StateDirectory={Path.Combine(aggregator.Directory, "agent")}", "--Agent:Window=00:00:01", "--Agent:Polling:Interval=00:00:00.500",
+            $"--Agent:Polling:ManifestFile={manifest}", "--Agent:Outbox:DrainRatePerSecond=20", $"--Agent:MaxReports={maxReports}",
+        ];
+
+        string firstLog;
+        using (var first = AgentProcess.Start(Args(0)))
+        {
+            await first.WaitForAsync(log => Acks(log).Count() >= 3, TimeSpan.FromSeconds(60));
+            await Task.Delay(Random.Shared.Next(100, 900)); // somewhere inside a window
+            first.Kill();
+            firstLog = first.Output;
+        }
+
+        string secondLog;
+        using (var second = AgentProcess.Start(Args(8)))
+        {
+            Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(90)));
+            secondLog = second.Output;
+        }
+
+        var ackedBeforeKill = Acks(firstLog).Where(a => !a.Duplicate).Select(a => a.Sequence).ToHashSet();
+        var queuedBeforeKill = QueuedReports(firstLog).ToList();
+        var resent = Acks(secondLog).Select(a => a.Sequence).Where(ackedBeforeKill.Contains).ToList();
+        var stored = StoredSequences(aggregator);
+
+        Assert.Empty(resent); // an acknowledged report left the outbox for good
+        Assert.All(queuedBeforeKill, s => Assert.Contains(s, stored)); // everything queued before the kill arrived after the restart
+        Assert.Equal(stored.Distinct().Count(), stored.Count);
+        Assert.True(Acks(secondLog).Count(a => a.Duplicate) <= 1, "only the report in flight at the kill can come back as a duplicate");
+    }
+
+    private static List<long> StoredSequences(AggregatorHost aggregator)
+    {
+        using var db = new SqliteConnection($"Data Source={Path.Combine(aggregator.Directory, "aggregator.db")};Pooling=false");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT sequence FROM reports WHERE agent_id = 'kill-test' ORDER BY sequence";
+        using var reader = command.ExecuteReader();
+        var rows = new List<long>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetInt64(0));
+        }
+
+        return rows;
+    }
+}

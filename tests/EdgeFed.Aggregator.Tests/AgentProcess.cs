@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>The built edgefed-agent as a separate process, its console log kept, so tests can SIGKILL it.</summary>
+internal sealed class AgentProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AgentProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Agent",
+        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-agent"));
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static AgentProcess Start(IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("run");
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["Logging__Console__FormatterName"] = "simple";
+        info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        return new AgentProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Waits (bounded) until the log satisfies <paramref name="condition"/>.</summary>
+    public async Task WaitForAsync(Func<string, bool> condition, TimeSpan limit)
+    {
+        using var cts = new CancellationTokenSource(limit);
+        while (!condition(Output))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"edgefed-agent exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan limit)
+    {
+        using var cts = new CancellationTokenSource(limit);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}

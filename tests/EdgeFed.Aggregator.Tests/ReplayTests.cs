@@ -1,0 +1,121 @@
+using System.Text.Json;
+using EdgeFed.Aggregator.Replay;
+using EdgeFed.Protocol.Domain;
+using Xunit;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>Replay of the real block labels in ../shared/data/blocks against the reference figures in DESIGN.md.</summary>
+public sealed class ReplayTests
+{
+    private static string BlocksFile => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "shared", "data", "blocks", "blocks-2021-2026.csv.gz"));
+
+    private static string Aggregator => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
+        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
+
+    [Fact]
+    public void December2023_ReproducesTheReferenceFigures()
+    {
+        var december = BlockReplay.Run(BlockLabels.Read(BlocksFile), WindowKind.Month).Single(w => w.Window == "2023-12");
+
+        Assert.Equal(4599, december.Blocks);
+        Assert.Equal(0.558, december.Summary.Cr2, 3);
+        Assert.Equal(0.895, december.Summary.Cr6, 3);
+        Assert.Equal(1899, december.Summary.Hhi, 0);
+        Assert.Equal(2, december.Summary.NakamotoCoefficient);
+        Assert.InRange(december.Summary.Cr2, december.Summary.Intervals!.Top2.Low, december.Summary.Intervals.Top2.High);
+    }
+
+    [Fact]
+    public void WholeFile_EveryBlockLandsInExactlyOneWindow()
+    {
+        var labels = BlockLabels.Read(BlocksFile).ToList();
+
+        var days = BlockReplay.Run(labels, WindowKind.Day).ToList();
+        var weeks = BlockReplay.Run(labels, WindowKind.Week).ToList();
+
+        Assert.Equal(282_174, labels.Count);
+        Assert.Equal(labels.Count, days.Sum(d => d.Blocks));
+        Assert.Equal(labels.Count, weeks.Sum(w => w.Blocks));
+        Assert.Equal(days.Count, days.Select(d => d.Window).Distinct().Count());
+        Assert.Equal("2021-01-02", days[0].Window);
+        Assert.Equal("2020-W53", weeks[0].Window); // 2 January 2021 is in ISO week 53 of 2020
+    }
+
+    [Fact]
+    public void ProxyGrouping_MergesTheAntPoolGroup_AndRaisesConcentration()
+    {
+        var labels = BlockLabels.Read(BlocksFile).Where(b => b.Date.Year == 2023 && b.Date.Month == 12).ToList();
+
+        var plain = BlockReplay.Run(labels, WindowKind.Month).Single().Summary;
+        var grouped = BlockReplay.Run(labels, WindowKind.Month, new ProxyGroups(ProxyGroups.Default)).Single().Summary;
+
+        Assert.Equal("foundryusa", plain.Shares[0].Entity);
+        Assert.Equal(ProxyGroups.AntPoolAndFriends, grouped.Shares[0].Entity);
+        Assert.True(grouped.Hhi > plain.Hhi);
+        Assert.Equal(plain.Total, grouped.Total);
+    }
+
+    [Fact]
+    public void MciView_AveragesTheLast30Days()
+    {
+        var days = BlockReplay.Run(BlockLabels.Read(BlocksFile).Where(b => b.Date < new DateOnly(2021, 3, 1)), WindowKind.Day).ToList();
+
+        var mci = MciView.Build(days);
+
+        Assert.Equal(days.Count, mci.Count);
+        Assert.Equal(mci[0].TopShares, mci[0].MovingAverage30);
+        var expected = mci.Skip(40 - 30 + 1).Take(30).Average(d => d.TopShares[0]);
+        Assert.Equal(expected, mci[40].MovingAverage30[0], 12);
+    }
+
+    [Fact]
+    public void MalformedLine_IsAFormatErrorNamingTheLine()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "height,pool_slug,date\n800000,foundryusa,2023-08-01\n800001,antpool,yesterday\n");
+        try
+        {
+            var ex = Assert.Throws<FormatException>(() => BlockLabels.Read(file).ToList());
+            Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ReplayCommand_PrintsTheWindowContract_AndFailsClearlyOnABadFile()
+    {
+        var (exit, output) = await Run("replay", "--blocks", BlocksFile, "--window", "month");
+        var (badExit, badOutput) = await Run("replay", "--blocks", "/nonexistent.csv.gz");
+
+        Assert.Equal(0, exit);
+        var december = JsonDocument.Parse(output).RootElement.EnumerateArray().Single(w => w.GetProperty("window").GetString() == "2023-12");
+        foreach (var key in new[] { "blocks", "top1", "top2", "top4", "top6", "hhi", "effectiveEntities", "nakamoto", "tau66", "gini", "entropy", "theil", "ci" })
+        {
+            Assert.True(december.TryGetProperty(key, out _), $"missing {key}");
+        }
+
+        Assert.Equal(2, december.GetProperty("ci").GetProperty("hhi").GetArrayLength());
+        Assert.Equal(2, badExit);
+        Assert.Contains("/nonexistent.csv.gz", badOutput, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout)> Run(params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, process.ExitCode == 0 ? await stdout : await stderr);
+    }
+}
