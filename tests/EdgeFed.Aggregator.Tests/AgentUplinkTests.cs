@@ -60,6 +60,26 @@ public sealed class AgentUplinkTests
     }
 
     [Fact]
+    public async Task Agent_OverTls_WithItsConfiguredPrivateCa_Reports()
+    {
+        using var ca = EdgeFed.Protocol.Tests.Infrastructure.TestCertificates.CreateCertificateAuthority(out var serverCertificate);
+        await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1, certificate: serverCertificate);
+        var caFile = Path.Combine(aggregator.Directory, "aggregator-ca.pem");
+        await File.WriteAllTextAsync(caFile, ca.ExportCertificatePem());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var agent = BuildAgent(aggregator, Path.Combine(aggregator.Directory, "agent"), extra: new() { ["Agent:AggregatorCaFile"] = caFile });
+
+        await agent.RunAsync(timeout.Token);
+
+        Assert.Equal("https", aggregator.Address.Scheme);
+        using var store = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(aggregator.Directory, "aggregator.db")};Pooling=false");
+        store.Open();
+        using var command = store.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM reports WHERE agent_id = 'farm-test'";
+        Assert.Equal(2L, command.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task NodeAgent_BlocksItSees_ReachTheBlockConcentration()
     {
         await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);

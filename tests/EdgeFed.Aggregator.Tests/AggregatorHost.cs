@@ -34,7 +34,8 @@ public sealed class AggregatorHost : IAsyncDisposable
 
     public Protocol.V1.Aggregator.AggregatorClient Client { get; }
 
-    public static async Task<AggregatorHost> StartAsync(int minAgents = 3, string? directory = null, int port = 0)
+    public static async Task<AggregatorHost> StartAsync(
+        int minAgents = 3, string? directory = null, int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,10 +47,21 @@ public sealed class AggregatorHost : IAsyncDisposable
             ["Aggregator:MinAgentsPerCell"] = minAgents.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.AddAggregator();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
         var address = app.ListeningAddresses().Single();
+        if (certificate is not null)
+        {
+            address = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal); // the name on the certificate
+        }
+
         return new AggregatorHost(app, directory, new Uri(address));
     }
 

@@ -283,7 +283,7 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task Tls_WithAlpnAndPrivateCa_Works()
     {
-        using var ca = CreateCertificateAuthority(out var serverCertificate);
+        using var ca = TestCertificates.CreateCertificateAuthority(out var serverCertificate);
         await using var server = await TestGrpcServer.StartAsync(certificate: serverCertificate);
         using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { RootCertificates = [X509CertificateLoader.LoadCertificate(ca.RawData)] });
 
@@ -296,8 +296,8 @@ public sealed class TransportTests : IAsyncLifetime
     [Fact]
     public async Task Tls_WithUntrustedCertificate_IsUnavailable()
     {
-        using var ca = CreateCertificateAuthority(out var serverCertificate);
-        using var otherCa = CreateCertificateAuthority(out _);
+        using var ca = TestCertificates.CreateCertificateAuthority(out var serverCertificate);
+        using var otherCa = TestCertificates.CreateCertificateAuthority(out _);
         await using var server = await TestGrpcServer.StartAsync(certificate: serverCertificate);
         using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { RootCertificates = [X509CertificateLoader.LoadCertificate(otherCa.RawData)] });
 
@@ -365,24 +365,4 @@ public sealed class TransportTests : IAsyncLifetime
 
     private static string? StatusOf(HttpResponseMessage response) =>
         (response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t : response.Headers.TryGetValues("grpc-status", out var h) ? h : null)?.First();
-
-    /// <summary>A throwaway CA and a localhost server certificate it signs.</summary>
-    private static X509Certificate2 CreateCertificateAuthority(out X509Certificate2 server)
-    {
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=EdgeFed Test CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-
-        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var serverRequest = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        serverRequest.CertificateExtensions.Add(san.Build());
-        serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var signed = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
-        server = X509CertificateLoader.LoadPkcs12(signed.CopyWithPrivateKey(serverKey).Export(X509ContentType.Pkcs12), null);
-        return ca;
-    }
 }
