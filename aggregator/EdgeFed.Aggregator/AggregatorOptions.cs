@@ -26,4 +26,19 @@ public sealed class AggregatorOptions
     /// <summary>No cell may claim more hashrate than this (TH/s); well above the whole network (~1e9 TH/s in 2026).</summary>
     [Range(1.0, double.MaxValue)]
     public double NetworkHashrateCeilingThs { get; set; } = 5e9;
+
+    /// <summary>Reports per second one agent may send (sustained); bursts up to <see cref="ReportBurstPerAgent"/>. Beyond: RESOURCE_EXHAUSTED.</summary>
+    [Range(0.01, 1_000_000.0)]
+    public double MaxReportsPerSecondPerAgent { get; set; } = 20;
+
+    [Range(1, 1_000_000)]
+    public int ReportBurstPerAgent { get; set; } = 200;
+
+    /// <summary>Report streams open at once, all agents together. Beyond: RESOURCE_EXHAUSTED, others keep being served.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConcurrentStreams { get; set; } = 5000;
+
+    /// <summary>The largest share of one entity's published hashrate that a single agent may carry (a lying or broken agent is capped).</summary>
+    [Range(0.05, 1.0)]
+    public double MaxAgentWeight { get; set; } = 0.5;
 }

@@ -15,4 +15,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Aggregator listening on {Urls}, database {DatabasePath}")]
     public static partial void Listening(ILogger logger, string urls, string databasePath);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Alert {Kind} for {Subject}: {Message}")]
+    public static partial void AlertRaised(ILogger logger, string kind, string subject, string message);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Alert evaluation failed: {Reason}")]
+    public static partial void AlertsFailed(ILogger logger, string reason);
 }

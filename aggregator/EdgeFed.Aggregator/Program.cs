@@ -6,6 +6,7 @@ var root = new RootCommand("EdgeFed aggregator: federated ingest and mining-conc
     ServeCommand.Create(),
     StatusCommand.Create(),
     ReplayCommand.Create(),
+    ConsoleCommand.Create(),
 };
 
 // `serve` is the default: with no sub-command (or only host options such as --urls) run the service.

@@ -11,5 +11,5 @@ public sealed class StatusCommandTests
     [InlineData("ftp://127.0.0.1:21", 2)]
     [InlineData("http://127.0.0.1:1", 1)]
     public async Task BadOrUnreachableAggregator_IsANonZeroExit_NotAnException(string address, int expected) =>
-        Assert.Equal(expected, await StatusCommand.RunAsync(address, Dimension.Pool, Basis.Hashrate, CancellationToken.None));
+        Assert.Equal(expected, await StatusCommand.RunAsync(address, Dimension.Pool, Basis.Hashrate, text: false, CancellationToken.None));
 }

@@ -8,7 +8,10 @@ using EdgeFed.Protocol.V1;
 
 namespace EdgeFed.Aggregator.Cli;
 
-/// <summary><c>edgefed-aggregator status [--aggregator URL] [--dimension D] [--basis B]</c>: a one-shot JSON snapshot.</summary>
+/// <summary>
+/// <c>edgefed-aggregator status [--aggregator URL] [--dimension D] [--basis B] [--format json|text]</c>: a one-shot snapshot:
+/// JSON (health, the chosen concentration, agents, alerts) or text (one frame of the console).
+/// </summary>
 public static class StatusCommand
 {
     public static Command Create()
@@ -20,12 +23,15 @@ public static class StatusCommand
         command.Options.Add(address);
         command.Options.Add(dimension);
         command.Options.Add(basis);
+        var format = new Option<string>("--format") { DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "text");
+        command.Options.Add(format);
         command.SetAction((result, cancellationToken) =>
-            RunAsync(result.GetValue(address)!, result.GetValue(dimension), result.GetValue(basis), cancellationToken));
+            RunAsync(result.GetValue(address)!, result.GetValue(dimension), result.GetValue(basis), result.GetValue(format) == "text", cancellationToken));
         return command;
     }
 
-    public static async Task<int> RunAsync(string address, Dimension dimension, Basis basis, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string address, Dimension dimension, Basis basis, bool text, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
         {
@@ -37,6 +43,12 @@ public static class StatusCommand
         var options = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken);
         try
         {
+            if (text)
+            {
+                Spectre.Console.AnsiConsole.Write(new ConsoleView().Render(await Snapshot.ReadAsync(channel, null, cancellationToken)));
+                return 0;
+            }
+
             var health = await new Protocol.Health.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
             var concentration = await new Protocol.V1.Aggregator.AggregatorClient(channel).GetConcentrationAsync(
                 new ConcentrationRequest { Dimension = dimension, Basis = basis }, options);
@@ -45,6 +57,10 @@ public static class StatusCommand
                 ["aggregator"] = address,
                 ["health"] = health.Status.ToString(),
                 ["concentration"] = JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(concentration)),
+                ["agents"] = JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(
+                    await new Protocol.V1.Aggregator.AggregatorClient(channel).ListAgentsAsync(new ListAgentsRequest(), options)))?["agents"]?.DeepClone() ?? new JsonArray(),
+                ["alerts"] = JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(
+                    await new Protocol.V1.Aggregator.AggregatorClient(channel).ListAlertsAsync(new ListAlertsRequest { Limit = 20 }, options)))?["alerts"]?.DeepClone() ?? new JsonArray(),
             };
             Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             return 0;

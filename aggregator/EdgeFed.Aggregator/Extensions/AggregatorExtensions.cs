@@ -1,3 +1,5 @@
+using EdgeFed.Aggregator.Alerts;
+using EdgeFed.Aggregator.Concentration;
 using EdgeFed.Aggregator.Ingest;
 using EdgeFed.Aggregator.Storage;
 using EdgeFed.Protocol.Health;
@@ -21,6 +23,11 @@ public static class AggregatorExtensions
         builder.Services.AddGrpcTransport(o => builder.Configuration.GetSection("Grpc").Bind(o));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<IngestLimiter>();
+        builder.Services.AddSingleton<ConcentrationQuery>();
+        builder.Services.AddOptions<AlertOptions>().BindConfiguration("Aggregator:Alerts").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AlertService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         builder.Services.AddSingleton<AggregatorService>();
         builder.Services.AddSingleton<HealthService>();
 

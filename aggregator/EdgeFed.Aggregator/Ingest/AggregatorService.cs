@@ -13,10 +13,11 @@ namespace EdgeFed.Aggregator.Ingest;
 /// <summary>
 /// The edgefed.v1.Aggregator service. Domain failures map to gRPC statuses here and nowhere else:
 /// bad enrolment or key → UNAUTHENTICATED, a report for another agent → PERMISSION_DENIED, an invalid report →
-/// INVALID_ARGUMENT naming the field.
+/// INVALID_ARGUMENT naming the field, too many reports or streams → RESOURCE_EXHAUSTED.
 /// </summary>
 public sealed partial class AggregatorService(
-    ReportStore store, IOptions<AggregatorOptions> options, TimeProvider time, ILogger<AggregatorService> logger)
+    ReportStore store, IngestLimiter limiter, ConcentrationQuery concentration, IOptions<AggregatorOptions> options, TimeProvider time,
+    ILogger<AggregatorService> logger)
     : Protocol.V1.Aggregator.AggregatorBase
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
@@ -41,8 +42,10 @@ public sealed partial class AggregatorService(
     public override async Task Report(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, ServerCallContext context)
     {
         var agent = await AuthenticateAsync(context);
+        using var slot = limiter.OpenStream();
         await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            limiter.TakeReport(agent);
             if (ReportValidator.Validate(report, agent, options.Value, time.GetUtcNow()) is { } problem)
             {
                 Log.ReportRejected(logger, agent, report.Sequence, problem);
@@ -54,37 +57,20 @@ public sealed partial class AggregatorService(
         }
     }
 
-    public override async Task<ConcentrationResponse> GetConcentration(ConcentrationRequest request, ServerCallContext context)
-    {
-        var from = request.From?.Seconds ?? 0;
-        var to = request.To?.Seconds ?? long.MaxValue;
-        var totals = request.Basis switch
-        {
-            Basis.Blocks when request.Dimension is Dimension.Pool or Dimension.Unspecified =>
-                await store.BlocksByPoolAsync(from, to, context.CancellationToken),
-            Basis.Blocks => throw new RpcException(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools only."),
-            _ when request.Dimension == Dimension.Unspecified => throw new RpcException(StatusCode.InvalidArgument, "dimension: required."),
-            _ => await store.HashrateByAsync(request.Dimension, from, to, context.CancellationToken),
-        };
+    public override Task<ConcentrationResponse> GetConcentration(ConcentrationRequest request, ServerCallContext context) =>
+        concentration.RunAsync(request, context.CancellationToken);
 
-        // Blocks are public data; reported hashrate is published only where k distinct agents stand behind it.
-        var k = request.Basis == Basis.Blocks ? 1 : options.Value.MinAgentsPerCell;
-        var published = totals.Where(t => t.Agents >= k).ToList();
-        var summary = ConcentrationMetrics.Summarise(published.Select(t => KeyValuePair.Create(EntityName(request.Dimension, t.Entity), t.Value)));
-        var response = new ConcentrationResponse
-        {
-            Total = summary.Total,
-            Cr1 = summary.Cr1,
-            Cr2 = summary.Cr2,
-            Cr4 = summary.Cr4,
-            Cr6 = summary.Cr6,
-            Hhi = summary.Hhi,
-            EffectiveEntities = summary.EffectiveEntities,
-            NakamotoCoefficient = (uint)summary.NakamotoCoefficient,
-            ContributingAgents = (uint)await store.CountAgentsAsync(from, to, context.CancellationToken),
-            SuppressedEntities = (uint)(totals.Count - published.Count),
-        };
-        response.Shares.AddRange(summary.Shares.Select(s => new Protocol.V1.EntityShare { Entity = s.Entity, Value = s.Value, Share = s.Share }));
+    public override async Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context)
+    {
+        var response = new ListAgentsResponse();
+        response.Agents.AddRange(await store.ListAgentsAsync(context.CancellationToken));
+        return response;
+    }
+
+    public override async Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context)
+    {
+        var response = new ListAlertsResponse();
+        response.Alerts.AddRange(await store.ListAlertsAsync(request.Limit is 0 or > 1000 ? 50 : (int)request.Limit, context.CancellationToken));
         return response;
     }
 
@@ -95,9 +81,6 @@ public sealed partial class AggregatorService(
         return await store.FindAgentByKeyHashAsync(AgentKeys.Hash(key), context.CancellationToken)
                ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown agent key; enrol again.");
     }
-
-    private static string EntityName(Dimension dimension, string stored) =>
-        dimension == Dimension.Health && int.TryParse(stored, out var health) ? ((HealthClass)health).ToString() : stored;
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex AgentId();

@@ -1,3 +1,4 @@
+using EdgeFed.Aggregator.Concentration;
 using EdgeFed.Protocol.V1;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,7 @@ public sealed class ReportStore : IDisposable
             foreach (var block in report.Blocks)
             {
                 using var b = Command(_writer, tx,
-                    "INSERT OR IGNORE INTO blocks (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
+                    "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
                     ("$hash", block.BlockHash), ("$height", (long)block.Height), ("$pool", block.Pool),
                     ("$method", block.AttributionMethod), ("$time", block.BlockTime?.Seconds ?? 0), ("$agent", report.AgentId));
                 await b.ExecuteNonQueryAsync(cancellationToken);
@@ -98,8 +99,8 @@ public sealed class ReportStore : IDisposable
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    /// <summary>Per entity of a dimension: summed hashrate and how many distinct agents back it, over windows in [from, to).</summary>
-    public async Task<IReadOnlyList<EntityTotal>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
+    /// <summary>Per entity of a dimension and agent: summed hashrate over windows starting in [from, to).</summary>
+    public async Task<IReadOnlyList<AgentContribution>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
     {
         var column = dimension switch
         {
@@ -111,17 +112,37 @@ public sealed class ReportStore : IDisposable
             Dimension.Region => "r.region",
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Choose a dimension."),
         };
-        return await QueryTotalsAsync(
-            $"SELECT CAST({column} AS TEXT), SUM(c.hashrate_ths), COUNT(DISTINCT c.agent_id) FROM cells c " +
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            $"SELECT CAST({column} AS TEXT), c.agent_id, SUM(c.hashrate_ths) FROM cells c " +
             "JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence " +
-            $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY {column}", from, to, cancellationToken);
+            $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY {column}, c.agent_id", ("$from", from), ("$to", to));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<AgentContribution>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new AgentContribution(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
+        }
+
+        return rows;
     }
 
-    /// <summary>Blocks per attributed pool, each block once whatever number of agents saw it.</summary>
-    public Task<IReadOnlyList<EntityTotal>> BlocksByPoolAsync(long from, long to, CancellationToken cancellationToken) =>
-        QueryTotalsAsync(
-            "SELECT pool, COUNT(*), COUNT(DISTINCT agent_id) FROM blocks WHERE block_time >= $from AND block_time < $to GROUP BY pool",
-            from, to, cancellationToken);
+    /// <summary>Every agent's sighting of blocks with a time in [from, to); <see cref="BlockMerger"/> counts each block once.</summary>
+    public async Task<IReadOnlyList<BlockSighting>> BlockSightingsAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            "SELECT block_hash, height, pool, method, block_time, agent_id FROM block_sightings WHERE block_time >= $from AND block_time < $to",
+            ("$from", from), ("$to", to));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<BlockSighting>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new BlockSighting(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+        }
+
+        return rows;
+    }
 
     public async Task<int> CountAgentsAsync(long from, long to, CancellationToken cancellationToken)
     {
@@ -131,24 +152,70 @@ public sealed class ReportStore : IDisposable
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Every enrolled agent with the time of its latest report and how many it sent.</summary>
+    public async Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            "SELECT a.agent_id, a.region, a.kind, MAX(r.received_at), COUNT(r.sequence) FROM agents a " +
+            "LEFT JOIN reports r ON r.agent_id = a.agent_id GROUP BY a.agent_id ORDER BY a.agent_id");
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var agents = new List<AgentInfo>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var info = new AgentInfo { AgentId = reader.GetString(0), Region = reader.GetString(1), Kind = (AgentKind)reader.GetInt32(2), Reports = (ulong)reader.GetInt64(4) };
+            if (!reader.IsDBNull(3))
+            {
+                info.LastReport = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+            }
+
+            agents.Add(info);
+        }
+
+        return agents;
+    }
+
+    /// <summary>Stores an alert once per (kind, subject, period); false when it was raised before.</summary>
+    public async Task<bool> SaveAlertAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Command(_writer, null,
+                "INSERT OR IGNORE INTO alerts (kind, subject, period, message, evidence, raised_at) VALUES ($kind, $subject, $period, $message, $evidence, $at)",
+                ("$kind", alert.Kind), ("$subject", alert.Subject), ("$period", alert.Period), ("$message", alert.Message),
+                ("$evidence", alert.EvidenceJson), ("$at", alert.RaisedAt.ToDateTimeOffset().ToUnixTimeMilliseconds()));
+            return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<Alert>> ListAlertsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            "SELECT kind, subject, period, message, evidence, raised_at FROM alerts ORDER BY id DESC LIMIT $limit", ("$limit", limit));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var alerts = new List<Alert>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts.Add(new Alert
+            {
+                Kind = reader.GetString(0), Subject = reader.GetString(1), Period = reader.GetString(2), Message = reader.GetString(3), EvidenceJson = reader.GetString(4),
+                RaisedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))),
+            });
+        }
+
+        return alerts;
+    }
+
     public void Dispose()
     {
         _writer.Dispose();
         _writeGate.Dispose();
-    }
-
-    private async Task<IReadOnlyList<EntityTotal>> QueryTotalsAsync(string sql, long from, long to, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null, sql, ("$from", from), ("$to", to));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var totals = new List<EntityTotal>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            totals.Add(new EntityTotal(reader.GetString(0), reader.GetDouble(1), reader.GetInt32(2)));
-        }
-
-        return totals;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -177,6 +244,3 @@ public sealed class ReportStore : IDisposable
         command.ExecuteNonQuery();
     }
 }
-
-/// <summary>An entity's summed value and the number of distinct agents behind it.</summary>
-public sealed record EntityTotal(string Entity, double Value, int Agents);

@@ -21,8 +21,12 @@ internal static class Schema
             hashrate_ths REAL NOT NULL, power_w REAL NOT NULL, power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL,
             rejected INTEGER NOT NULL, confidence REAL NOT NULL);
         CREATE INDEX IF NOT EXISTS cells_report ON cells (agent_id, sequence);
-        CREATE TABLE IF NOT EXISTS blocks (
-            block_hash TEXT PRIMARY KEY, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
-            block_time INTEGER NOT NULL, agent_id TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS block_sightings (
+            block_hash TEXT NOT NULL, agent_id TEXT NOT NULL, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
+            block_time INTEGER NOT NULL, PRIMARY KEY (block_hash, agent_id));
+        CREATE INDEX IF NOT EXISTS block_sightings_time ON block_sightings (block_time);
+        CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
+            message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
         """;
 }

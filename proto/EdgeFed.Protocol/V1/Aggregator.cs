@@ -16,6 +16,10 @@ public static class Aggregator
     public static readonly Method<ConcentrationRequest, ConcentrationResponse> GetConcentrationMethod =
         new(MethodType.Unary, ServiceName, "GetConcentration");
 
+    public static readonly Method<ListAgentsRequest, ListAgentsResponse> ListAgentsMethod = new(MethodType.Unary, ServiceName, "ListAgents");
+
+    public static readonly Method<ListAlertsRequest, ListAlertsResponse> ListAlertsMethod = new(MethodType.Unary, ServiceName, "ListAlerts");
+
     public abstract class AggregatorBase
     {
         public abstract Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context);
@@ -23,6 +27,10 @@ public static class Aggregator
         public abstract Task Report(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, ServerCallContext context);
 
         public abstract Task<ConcentrationResponse> GetConcentration(ConcentrationRequest request, ServerCallContext context);
+
+        public abstract Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context);
+
+        public abstract Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context);
     }
 
     public static void BindService(IServiceBinder<AggregatorBase> binder)
@@ -30,6 +38,8 @@ public static class Aggregator
         binder.AddUnaryMethod(EnrollMethod, (service, request, context) => service.Enroll(request, context));
         binder.AddDuplexStreamingMethod(ReportMethod, (service, requests, responses, context) => service.Report(requests, responses, context));
         binder.AddUnaryMethod(GetConcentrationMethod, (service, request, context) => service.GetConcentration(request, context));
+        binder.AddUnaryMethod(ListAgentsMethod, (service, request, context) => service.ListAgents(request, context));
+        binder.AddUnaryMethod(ListAlertsMethod, (service, request, context) => service.ListAlerts(request, context));
     }
 
     public sealed class AggregatorClient(GrpcChannel channel)
@@ -42,5 +52,11 @@ public static class Aggregator
 
         public AsyncUnaryCall<ConcentrationResponse> GetConcentrationAsync(ConcentrationRequest request, CallOptions options = default) =>
             channel.CallInvoker.AsyncUnaryCall(GetConcentrationMethod, options, request);
+
+        public AsyncUnaryCall<ListAgentsResponse> ListAgentsAsync(ListAgentsRequest request, CallOptions options = default) =>
+            channel.CallInvoker.AsyncUnaryCall(ListAgentsMethod, options, request);
+
+        public AsyncUnaryCall<ListAlertsResponse> ListAlertsAsync(ListAlertsRequest request, CallOptions options = default) =>
+            channel.CallInvoker.AsyncUnaryCall(ListAlertsMethod, options, request);
     }
 }

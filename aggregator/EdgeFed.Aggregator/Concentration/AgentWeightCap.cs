@@ -1,0 +1,36 @@
+namespace EdgeFed.Aggregator.Concentration;
+
+/// <summary>One agent's contribution to one entity (e.g. TH/s of a pool).</summary>
+public sealed record AgentContribution(string Entity, string Agent, double Value);
+
+/// <summary>An entity after capping: its total, how many distinct agents back it, and the agents that were capped.</summary>
+public sealed record CappedEntity(string Entity, double Value, int Agents, IReadOnlyList<string> CappedAgents);
+
+/// <summary>
+/// Robustness against a lying or broken agent: no agent may carry more than a share <c>w</c> of an entity. An agent
+/// whose value exceeds w/(1−w) times the sum of the other agents' is cut down to that bound and flagged as an outlier.
+/// With w = 1 nothing is capped, nor is an entity behind a single agent (k-anonymity decides whether that one is shown).
+/// </summary>
+public static class AgentWeightCap
+{
+    public static IReadOnlyList<CappedEntity> Apply(IEnumerable<AgentContribution> contributions, double maxWeight) =>
+        contributions.GroupBy(c => c.Entity, StringComparer.Ordinal).Select(entity =>
+        {
+            var byAgent = entity.GroupBy(c => c.Agent, StringComparer.Ordinal).Select(a => (Agent: a.Key, Value: a.Sum(c => c.Value))).ToList();
+            var total = byAgent.Sum(a => a.Value);
+            var capped = new List<string>();
+            var sum = 0.0;
+            foreach (var (agent, value) in byAgent)
+            {
+                var bound = maxWeight >= 1 || byAgent.Count < 2 ? double.PositiveInfinity : maxWeight / (1 - maxWeight) * (total - value);
+                if (value > bound)
+                {
+                    capped.Add(agent);
+                }
+
+                sum += Math.Min(value, bound);
+            }
+
+            return new CappedEntity(entity.Key, sum, byAgent.Count, capped);
+        }).ToList();
+}

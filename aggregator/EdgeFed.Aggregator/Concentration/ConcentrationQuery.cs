@@ -1,0 +1,71 @@
+using EdgeFed.Aggregator.Storage;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.V1;
+using Microsoft.Extensions.Options;
+
+namespace EdgeFed.Aggregator.Concentration;
+
+/// <summary>
+/// Reads what concentration is computed from (blocks merged by hash; hashrate per entity and agent, each agent's
+/// weight capped, entities behind fewer than k agents suppressed) and fills the gRPC response from the pure metrics.
+/// </summary>
+public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOptions> options)
+{
+    public async Task<ConcentrationResponse> RunAsync(ConcentrationRequest request, CancellationToken cancellationToken)
+    {
+        var from = request.From?.Seconds ?? 0;
+        var to = request.To?.Seconds ?? long.MaxValue;
+        var response = new ConcentrationResponse();
+        ConcentrationSummary summary;
+        if (request.Basis == Basis.Blocks)
+        {
+            if (request.Dimension is not (Dimension.Pool or Dimension.TemplateProvider or Dimension.Unspecified))
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only.");
+            }
+
+            var blocks = BlockMerger.Merge(await store.BlockSightingsAsync(from, to, cancellationToken));
+            var groups = request.Dimension == Dimension.TemplateProvider ? new Protocol.Domain.ProxyGroups(Protocol.Domain.ProxyGroups.Default) : null;
+            summary = ConcentrationMetrics.Summarise(
+                blocks.GroupBy(b => groups?.ProviderOf(b.Pool) ?? b.Pool).Select(g => KeyValuePair.Create(g.Key, (double)g.Count())), counts: true);
+            response.DisputedBlocks = (uint)blocks.Count(b => b.Disputed);
+        }
+        else
+        {
+            if (request.Dimension == Dimension.Unspecified)
+            {
+                throw new RpcException(StatusCode.InvalidArgument, "dimension: required.");
+            }
+
+            // Reported hashrate is published only where k distinct agents stand behind it, and no agent outweighs the rest.
+            var entities = AgentWeightCap.Apply(await store.HashrateByAsync(request.Dimension, from, to, cancellationToken), options.Value.MaxAgentWeight);
+            var published = entities.Where(e => e.Agents >= options.Value.MinAgentsPerCell).ToList();
+            summary = ConcentrationMetrics.Summarise(published.Select(e => KeyValuePair.Create(EntityName(request.Dimension, e.Entity), e.Value)));
+            response.SuppressedEntities = (uint)(entities.Count - published.Count);
+            response.CappedAgents.AddRange(published.SelectMany(e => e.CappedAgents).Distinct().Order(StringComparer.Ordinal));
+        }
+
+        Fill(response, summary);
+        response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
+        return response;
+    }
+
+    private static void Fill(ConcentrationResponse response, ConcentrationSummary s)
+    {
+        (response.Total, response.Cr1, response.Cr2, response.Cr4, response.Cr6, response.Hhi, response.EffectiveEntities) =
+            (s.Total, s.Cr1, s.Cr2, s.Cr4, s.Cr6, s.Hhi, s.EffectiveEntities);
+        (response.NakamotoCoefficient, response.Tau66, response.Gini, response.EntropyBits, response.Renyi0Bits, response.Renyi2Bits) =
+            ((uint)s.NakamotoCoefficient, (uint)s.Tau66, s.Gini, s.Entropy, s.Renyi0, s.Renyi2);
+        (response.RenyiInfBits, response.Theil, response.HhiBand2010, response.HighlyConcentrated2023) = (s.RenyiInfinity, s.Theil, s.HhiBand2010, s.HighlyConcentrated2023);
+        if (s.Intervals is { } i)
+        {
+            static Protocol.V1.Interval I(Interval x) => new() { Low = x.Low, High = x.High };
+            response.Intervals = new Protocol.V1.ShareIntervals { Top1 = I(i.Top1), Top2 = I(i.Top2), Top4 = I(i.Top4), Top6 = I(i.Top6), Hhi = I(i.Hhi) };
+        }
+
+        response.Shares.AddRange(s.Shares.Select(e => new Protocol.V1.EntityShare { Entity = e.Entity, Value = e.Value, Share = e.Share }));
+    }
+
+    private static string EntityName(Dimension dimension, string stored) =>
+        dimension == Dimension.Health && int.TryParse(stored, out var health) ? ((HealthClass)health).ToString() : stored;
+}
