@@ -35,7 +35,8 @@ public sealed class AggregatorHost : IAsyncDisposable
     public Protocol.V1.Aggregator.AggregatorClient Client { get; }
 
     public static async Task<AggregatorHost> StartAsync(
-        int minAgents = 3, string? directory = null, int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        int minAgents = 3, string? directory = null, int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        Dictionary<string, string?>? settings = null)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -46,6 +47,11 @@ public sealed class AggregatorHost : IAsyncDisposable
             ["Aggregator:EnrolmentToken"] = Token,
             ["Aggregator:MinAgentsPerCell"] = minAgents.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddAggregator();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
         {
