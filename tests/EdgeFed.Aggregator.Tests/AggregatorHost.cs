@@ -28,6 +28,8 @@ public sealed class AggregatorHost : IAsyncDisposable
 
     public string Directory { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public Uri Address { get; }
 
     public GrpcChannel Channel { get; }

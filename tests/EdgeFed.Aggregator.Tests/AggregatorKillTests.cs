@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.V1;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static EdgeFed.Aggregator.Tests.ReportBuilder;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>
+/// SIGKILL the aggregator process while an agent streams thousands of reports, restart it on the same SQLite file:
+/// every acknowledged report is there exactly once, and resending the unacknowledged ones completes the set.
+/// </summary>
+public sealed class AggregatorKillTests
+{
+    private const int Reports = 3000;
+
+    private static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
+        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
+
+    [Fact]
+    public async Task KilledDuringAStreamOfThousands_KeepsEveryAcknowledgedReportExactlyOnce()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-kill-aggregator-").FullName;
+        var port = FreePort();
+        var acked = new HashSet<ulong>();
+        string key;
+        using (var first = Start(directory, port))
+        {
+            using var channel = await ConnectAsync(port);
+            var client = new Protocol.V1.Aggregator.AggregatorClient(channel);
+            key = (await client.EnrollAsync(new EnrollRequest { AgentId = "stream", EnrolmentToken = AggregatorHost.Token, Region = "CA" })).AgentKey;
+            var killAfter = Random.Shared.Next(500, 2000);
+            try
+            {
+                await StreamAsync(client, key, Enumerable.Range(1, Reports).Select(i => (ulong)i), acked, onAck: n =>
+                {
+                    if (n == killAfter)
+                    {
+                        first.Kill(); // SIGKILL: no shutdown code runs
+                    }
+                });
+            }
+            catch (RpcException)
+            {
+                // The stream died with the process.
+            }
+
+            Assert.True(acked.Count >= killAfter, $"{acked.Count} acks before the kill");
+        }
+
+        var storedAfterKill = Sequences(directory);
+        Assert.True(acked.IsSubsetOf(storedAfterKill), "an acknowledged report is missing after the kill");
+        Assert.Equal(storedAfterKill.Count, storedAfterKill.Distinct().Count());
+
+        using (var second = Start(directory, port))
+        {
+            using var channel = await ConnectAsync(port);
+            var client = new Protocol.V1.Aggregator.AggregatorClient(channel);
+            var resend = Enumerable.Range(1, Reports).Select(i => (ulong)i).Where(s => !acked.Contains(s)).ToList();
+            await StreamAsync(client, key, resend, acked, onAck: _ => { });
+            second.Kill();
+        }
+
+        var final = Sequences(directory);
+        Assert.Equal(Reports, final.Count);
+        Assert.Equal(Enumerable.Range(1, Reports).Select(i => (ulong)i), final.Order());
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static async Task StreamAsync(Protocol.V1.Aggregator.AggregatorClient client, string key, IEnumerable<ulong> sequences, HashSet<ulong> acked, Action<int> onAck)
+    {
+        using var call = client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + key } }, DateTime.UtcNow.AddMinutes(2)));
+        foreach (var sequence in sequences)
+        {
+            await call.RequestStream.WriteAsync(Report("stream", sequence, Cell("foundryusa", 100), Cell("antpool", 80)));
+            if (!await call.ResponseStream.MoveNext())
+            {
+                throw new RpcException(StatusCode.Unavailable, "stream ended");
+            }
+
+            acked.Add(call.ResponseStream.Current.Sequence);
+            onAck(acked.Count);
+        }
+
+        await call.RequestStream.CompleteAsync();
+    }
+
+    private static Process Start(string directory, int port)
+    {
+        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
+                     $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:MaxReportsPerSecondPerAgent=100000", "--Aggregator:ReportBurstPerAgent=100000" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Waits (bounded) until the aggregator answers its health check.</summary>
+    private static async Task<GrpcChannel> ConnectAsync(int port)
+    {
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var health = new Protocol.Health.Health.HealthClient(channel);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await health.CheckAsync(new Protocol.Health.V1.HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)));
+                return channel;
+            }
+            catch (RpcException) when (attempt < 200)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static HashSet<ulong> Sequences(string directory)
+    {
+        using var db = new SqliteConnection($"Data Source={Path.Combine(directory, "aggregator.db")};Pooling=false");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = "SELECT sequence FROM reports WHERE agent_id = 'stream'";
+        using var reader = command.ExecuteReader();
+        var rows = new List<ulong>();
+        while (reader.Read())
+        {
+            rows.Add((ulong)reader.GetInt64(0));
+        }
+
+        var set = rows.ToHashSet();
+        Assert.Equal(rows.Count, set.Count); // (agent, sequence) is the primary key: never twice
+        return set;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

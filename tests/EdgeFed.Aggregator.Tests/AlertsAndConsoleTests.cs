@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using EdgeFed.Aggregator.Alerts;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static EdgeFed.Aggregator.Tests.ReportBuilder;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>Blocks from several node agents: merged by hash, alerts raised and stored with evidence, and the console showing them.</summary>
+public sealed class AlertsAndConsoleTests
+{
+    private static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
+        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
+
+    private static async Task SendBlocksAsync(AggregatorHost host, string agent, IEnumerable<(uint Height, string Pool, string Method)> blocks)
+    {
+        var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = agent, EnrolmentToken = AggregatorHost.Token, Region = "NO", Kind = AgentKind.Node })).AgentKey;
+        using var call = host.Client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + key } }, DateTime.UtcNow.AddSeconds(30)));
+        var report = Report(agent, 1);
+        report.Kind = AgentKind.Node;
+        var at = DateTimeOffset.UtcNow.AddMinutes(-30);
+        report.Blocks.AddRange(blocks.Select(b => new BlockObservation
+        {
+            Height = b.Height, BlockHash = $"{b.Height:x64}", Pool = b.Pool, AttributionMethod = b.Method, BlockTime = Timestamp.FromDateTimeOffset(at.AddMinutes(b.Height - 900_000)),
+        }));
+        await call.RequestStream.WriteAsync(report);
+        Assert.True(await call.ResponseStream.MoveNext());
+    }
+
+    [Fact]
+    public async Task BlocksFromThreeNodeAgents_AreMerged_RaiseAlerts_AndTheConsoleShowsThem()
+    {
+        await using var host = await AggregatorHost.StartAsync(minAgents: 1);
+        var chain = Enumerable.Range(0, 6).Select(i => ((uint)(900_000 + i), "foundryusa", "tag"))
+            .Concat([(900_006u, "antpool", "tag"), (900_007u, "viabtc", "address")]).ToList();
+        await SendBlocksAsync(host, "node-a", chain);
+        await SendBlocksAsync(host, "node-b", chain);
+        await SendBlocksAsync(host, "node-c", chain.Select(b => b.Item1 == 900_006 ? (b.Item1, "binancepool", "tag") : b)); // disagrees on one block
+
+        var blocks = await host.Client.GetConcentrationAsync(new ConcentrationRequest { Dimension = Dimension.Pool, Basis = Basis.Blocks });
+        var raised = await host.Services.GetRequiredService<AlertService>().EvaluateAsync(CancellationToken.None);
+        var alerts = await host.Client.ListAlertsAsync(new ListAlertsRequest());
+        var again = await host.Services.GetRequiredService<AlertService>().EvaluateAsync(CancellationToken.None);
+
+        Assert.Equal(8, blocks.Total); // each block once, not three times
+        Assert.Equal(1u, blocks.DisputedBlocks);
+        Assert.Equal("antpool", blocks.Shares.Single(s => s.Value == 1 && s.Entity is "antpool" or "binancepool").Entity); // majority of the tag sightings
+        Assert.NotNull(blocks.Intervals);
+        Assert.Contains(raised, a => a.Kind == "block_run" && a.Subject == "foundryusa" && a.Period == "900000-900005");
+        Assert.Contains(alerts.Alerts, a => a.Kind == "pool_share" && a.Subject == "foundryusa" && a.EvidenceJson.Contains("\"share\":0.75", StringComparison.Ordinal));
+        Assert.Empty(again); // stored once per kind, subject and period
+
+        var (exit, output) = await RunAsync("console", "--once", "--aggregator", host.Address.ToString());
+        var (statusExit, statusText) = await RunAsync("status", "--format", "text", "--aggregator", host.Address.ToString());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("pool (blocks)", output, StringComparison.Ordinal);
+        Assert.Contains("foundryusa", output, StringComparison.Ordinal);
+        Assert.Contains("block_run", output, StringComparison.Ordinal);
+        Assert.Contains("node-b", output, StringComparison.Ordinal);
+        Assert.Contains("1 disputed blocks", output, StringComparison.Ordinal);
+        Assert.Equal(0, statusExit);
+        Assert.Contains("Nakamoto", statusText, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(info)!;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
+        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
