@@ -16,6 +16,14 @@ if (args is ["inference", ..])
     return;
 }
 
+// ... -- ingest [AGENTS] [SECONDS]: the aggregator under N concurrent agents (durable acks vs. an acking sink).
+if (args is ["ingest", ..])
+{
+    await IngestBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20));
+    return;
+}
+
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var report = SampleReport();
 var messageBytes = report.ToByteArray();

@@ -6,15 +6,19 @@ using Microsoft.Extensions.Options;
 namespace EdgeFed.Aggregator.Storage;
 
 /// <summary>
-/// SQLite (WAL, synchronous=FULL) store of agents, reports, cells and blocks. A report and its cells commit in
-/// one transaction before it is acknowledged; (agent, sequence) is the primary key, so a resent report is
-/// recognised and never counted twice.
+/// SQLite (WAL, synchronous=FULL) store of agents, reports, cells, block sightings and alerts. A report and its cells
+/// commit (group-committed with the other reports waiting) before it is acknowledged; (agent, sequence) is the primary
+/// key, so a resent report is recognised and never counted twice.
 /// </summary>
 public sealed class ReportStore : IDisposable
 {
     private readonly SqliteConnection _writer;
+    private const int MaxBatch = 1024;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly string _connectionString;
+    private readonly System.Threading.Channels.Channel<PendingWrite> _queue =
+        System.Threading.Channels.Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
+    private readonly Task _writeLoop;
 
     public ReportStore(IOptions<AggregatorOptions> options)
     {
@@ -24,54 +28,114 @@ public sealed class ReportStore : IDisposable
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Execute(_writer, Schema.Sql);
+        _writeLoop = Task.Run(WriteLoopAsync);
     }
 
-    /// <summary>Stores a validated report; false when this (agent, sequence) was stored before.</summary>
-    public async Task<bool> StoreAsync(AggregateReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a validated report; false when this (agent, sequence) was stored before. Reports from all streams are
+    /// group-committed: the writer takes every report waiting, writes them in one transaction and completes them
+    /// together after the commit (one fsync for the batch), so no report is acknowledged before it is durable.
+    /// </summary>
+    public Task<bool> StoreAsync(AggregateReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
+        var pending = new PendingWrite(report, receivedAt);
+        if (!_queue.Writer.TryWrite(pending))
         {
-            using var tx = _writer.BeginTransaction();
-            using var insert = Command(_writer, tx,
-                "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
-                "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received)",
-                ("$agent", report.AgentId), ("$seq", (long)report.Sequence), ("$start", report.WindowStart.Seconds),
-                ("$end", report.WindowEnd.Seconds), ("$region", report.Region), ("$kind", (int)report.Kind),
-                ("$version", report.SoftwareVersion), ("$received", receivedAt.ToUnixTimeMilliseconds()));
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return false;
-            }
-
-            foreach (var cell in report.Cells)
-            {
-                using var c = Command(_writer, tx,
-                    "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence) " +
-                    "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence)",
-                    ("$agent", report.AgentId), ("$seq", (long)report.Sequence), ("$pool", cell.Key.Pool),
-                    ("$provider", cell.Key.TemplateProvider), ("$vendor", cell.Key.Vendor), ("$model", cell.Key.Model),
-                    ("$health", (int)cell.Key.Health), ("$miners", (long)cell.MinerCount), ("$hashrate", cell.HashrateThs),
-                    ("$power", cell.PowerW), ("$powerMiners", (long)cell.PowerReportingMiners), ("$accepted", (long)cell.AcceptedShares),
-                    ("$rejected", (long)cell.RejectedShares), ("$confidence", cell.MeanConfidence));
-                await c.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            foreach (var block in report.Blocks)
-            {
-                using var b = Command(_writer, tx,
-                    "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
-                    ("$hash", block.BlockHash), ("$height", (long)block.Height), ("$pool", block.Pool),
-                    ("$method", block.AttributionMethod), ("$time", block.BlockTime?.Seconds ?? 0), ("$agent", report.AgentId));
-                await b.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await tx.CommitAsync(cancellationToken);
-            return true;
+            throw new ObjectDisposedException(nameof(ReportStore));
         }
-        finally
+
+        return pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private sealed record PendingWrite(AggregateReport Report, DateTimeOffset ReceivedAt)
+    {
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
         {
-            _writeGate.Release();
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            await _writeGate.WaitAsync();
+            try
+            {
+                var stored = WriteBatch(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(stored[i]);
+                }
+            }
+            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
+            {
+                foreach (var write in batch)
+                {
+                    write.Done.TrySetException(ex);
+                }
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+    }
+
+    private bool[] WriteBatch(List<PendingWrite> batch)
+    {
+        using var tx = _writer.BeginTransaction();
+        using var insert = Command(_writer, tx,
+            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
+            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received)",
+            ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L));
+        using var cell = Command(_writer, tx,
+            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence) " +
+            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence)",
+            ("$agent", ""), ("$seq", 0L), ("$pool", ""), ("$provider", ""), ("$vendor", ""), ("$model", ""), ("$health", 0), ("$miners", 0L),
+            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0));
+        using var block = Command(_writer, tx,
+            "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
+            ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""));
+        var stored = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (report, receivedAt) = (batch[i].Report, batch[i].ReceivedAt);
+            Set(insert, report.AgentId, (long)report.Sequence, report.WindowStart.Seconds, report.WindowEnd.Seconds, report.Region, (int)report.Kind,
+                report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds());
+            if (insert.ExecuteNonQuery() == 0)
+            {
+                continue; // this (agent, sequence) is stored already: a duplicate
+            }
+
+            stored[i] = true;
+            foreach (var c in report.Cells)
+            {
+                Set(cell, report.AgentId, (long)report.Sequence, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (int)c.Key.Health,
+                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence);
+                cell.ExecuteNonQuery();
+            }
+
+            foreach (var b in report.Blocks)
+            {
+                Set(block, b.BlockHash, (long)b.Height, b.Pool, b.AttributionMethod, b.BlockTime?.Seconds ?? 0L, report.AgentId);
+                block.ExecuteNonQuery();
+            }
+        }
+
+        tx.Commit();
+        return stored;
+    }
+
+    private static void Set(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
         }
     }
 
@@ -214,6 +278,8 @@ public sealed class ReportStore : IDisposable
 
     public void Dispose()
     {
+        _queue.Writer.TryComplete();
+        _writeLoop.Wait(TimeSpan.FromSeconds(10));
         _writer.Dispose();
         _writeGate.Dispose();
     }

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using EdgeFed.Aggregator.Extensions;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+using EdgeFed.Protocol.Server;
+using EdgeFed.Protocol.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using AggregatorContract = EdgeFed.Protocol.V1.Aggregator;
+
+namespace EdgeFed.Benchmarks;
+
+/// <summary>
+/// Load generator for the aggregator: N agents (default 1000), each with its own Report stream and one report in
+/// flight, first flat out, then paced at half that rate; reports/s with durable acks and ack latency percentiles.
+/// The same workload against a service that acks without storing gives the transport's ceiling, measured in the same run.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string Token = "benchmark-enrolment-token-0123456789";
+
+    public static async Task RunAsync(int agents, TimeSpan duration)
+    {
+        Console.WriteLine($"Aggregator ingest: {agents} agents, one stream each, one report in flight, {duration.TotalSeconds:0} s per phase");
+        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores");
+        var directory = Directory.CreateTempSubdirectory("edgefed-ingest-bench-").FullName;
+        try
+        {
+            await using var aggregator = await StartAsync(stored: true, directory);
+            var stored = await MeasureAsync(Address(aggregator), agents, duration, rate: null);
+            var paced = await MeasureAsync(Address(aggregator), agents, duration, rate: stored.Rate / 2);
+            await using var sink = await StartAsync(stored: false, directory);
+            var ceiling = await MeasureAsync(Address(sink), agents, duration, rate: null);
+            Console.WriteLine();
+            Console.WriteLine("| workload | reports/s | p50 ack ms | p99 ack ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} |");
+            Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} |");
+            Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} |");
+            Console.WriteLine($"ingest / ceiling: {stored.Rate / ceiling.Rate:F2}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static Uri Address(WebApplication app) => new(app.ListeningAddresses().Single());
+
+    private sealed record Result(double Rate, double P50, double P99);
+
+    private static async Task<Result> MeasureAsync(Uri address, int agents, TimeSpan duration, double? rate)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        var client = new AggregatorContract.AggregatorClient(channel);
+        var keys = new string[agents];
+        for (var i = 0; i < agents; i++)
+        {
+            keys[i] = (await client.EnrollAsync(new EnrollRequest { AgentId = $"bench-{i:D4}", EnrolmentToken = Token, Region = "CA" })).AgentKey;
+        }
+
+        var latencies = new ConcurrentBag<double>();
+        var acked = 0L;
+        var sequenceBase = (ulong)Stopwatch.GetTimestamp();
+        using var stop = new CancellationTokenSource(duration);
+        var watch = Stopwatch.StartNew();
+        var perAgent = rate is { } r ? TimeSpan.FromSeconds(agents / r) : TimeSpan.Zero;
+        await Task.WhenAll(Enumerable.Range(0, agents).Select(async i =>
+        {
+            using var call = client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + keys[i] } }));
+            var next = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * perAgent.TotalSeconds * Stopwatch.Frequency);
+            for (var s = 0ul; !stop.IsCancellationRequested; s++)
+            {
+                if (perAgent > TimeSpan.Zero)
+                {
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        try
+                        {
+                            await Task.Delay(wait, stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
+                    }
+
+                    next += (long)(perAgent.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                var sent = Stopwatch.GetTimestamp();
+                await call.RequestStream.WriteAsync(Sample($"bench-{i:D4}", sequenceBase + s));
+                if (!await call.ResponseStream.MoveNext())
+                {
+                    break;
+                }
+
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                Interlocked.Increment(ref acked);
+            }
+
+            await call.RequestStream.CompleteAsync();
+            while (await call.ResponseStream.MoveNext())
+            {
+            }
+        }));
+        var seconds = watch.Elapsed.TotalSeconds;
+        var sorted = latencies.Order().ToArray();
+        return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static AggregateReport Sample(string agent, ulong sequence)
+    {
+        var end = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var report = new AggregateReport
+        {
+            AgentId = agent, Sequence = sequence, Region = "CA", Kind = AgentKind.Farm, SoftwareVersion = "bench",
+            WindowStart = Timestamp.FromDateTimeOffset(end.AddMinutes(-1)), WindowEnd = Timestamp.FromDateTimeOffset(end),
+        };
+        foreach (var (pool, ths) in new[] { ("foundryusa", 3200.0), ("antpool", 2100.0), ("viabtc", 900.0) })
+        {
+            report.Cells.Add(new AggregateCell
+            {
+                Key = new CellKey { Pool = pool, TemplateProvider = pool, Vendor = "Bitmain", Model = "Antminer S21", Health = HealthClass.Healthy },
+                MinerCount = 16, HashrateThs = ths, MeanConfidence = 0.9,
+            });
+        }
+
+        return report;
+    }
+
+    private static async Task<WebApplication> StartAsync(bool stored, string directory)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Aggregator:DatabasePath"] = Path.Combine(directory, stored ? "aggregator.db" : "sink.db"),
+            ["Aggregator:EnrolmentToken"] = Token,
+            ["Aggregator:MaxReportsPerSecondPerAgent"] = "1000000",
+            ["Aggregator:ReportBurstPerAgent"] = "1000000",
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        if (stored)
+        {
+            builder.AddAggregator();
+            var app = builder.Build().MapAggregator();
+            await app.StartAsync();
+            return app;
+        }
+
+        builder.Services.AddGrpcTransport();
+        builder.Services.AddSingleton<AckingSink>();
+        var sink = builder.Build();
+        sink.MapGrpcService<AckingSink>(AggregatorContract.BindService);
+        await sink.StartAsync();
+        return sink;
+    }
+
+    /// <summary>Acks every report without validating or storing it: the transport's ceiling for this workload.</summary>
+    private sealed class AckingSink : AggregatorContract.AggregatorBase
+    {
+        public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
+            Task.FromResult(new EnrollResponse { AgentKey = "sink" });
+
+        public override async Task Report(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, ServerCallContext context)
+        {
+            await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence }, context.CancellationToken);
+            }
+        }
+
+        public override Task<ConcentrationResponse> GetConcentration(ConcentrationRequest request, ServerCallContext context) => Task.FromResult(new ConcentrationResponse());
+
+        public override Task<ListAgentsResponse> ListAgents(ListAgentsRequest request, ServerCallContext context) => Task.FromResult(new ListAgentsResponse());
+
+        public override Task<ListAlertsResponse> ListAlerts(ListAlertsRequest request, ServerCallContext context) => Task.FromResult(new ListAlertsResponse());
+    }
+}
