@@ -24,6 +24,7 @@ public static class BlockLabels
 
         var pools = new Dictionary<string, string>(StringComparer.Ordinal); // one string per pool: 282k rows, a few hundred pools
         var line = 1;
+        var (lastDateText, lastDate) = (string.Empty, default(DateOnly)); // ~144 blocks a day share their date
         while (reader.ReadLine() is { } text)
         {
             line++;
@@ -34,15 +35,30 @@ public static class BlockLabels
 
             var first = text.IndexOf(',');
             var second = first < 0 ? -1 : text.IndexOf(',', first + 1);
-            if (second < 0 || !int.TryParse(text.AsSpan(0, first), NumberStyles.None, CultureInfo.InvariantCulture, out var height)
-                || !DateOnly.TryParseExact(text.AsSpan(second + 1).Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            var dateText = second < 0 ? default : text.AsSpan(second + 1).Trim();
+            DateOnly date;
+            if (dateText.SequenceEqual(lastDateText))
+            {
+                date = lastDate;
+            }
+            else if (second >= 0 && DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            {
+                (lastDateText, lastDate) = (dateText.ToString(), date);
+            }
+            else
             {
                 throw new FormatException($"'{path}' line {line}: '{text}' is not height,pool_slug,yyyy-MM-dd.");
             }
 
-            var slug = text.Substring(first + 1, second - first - 1);
-            if (!pools.TryGetValue(slug, out var pool))
+            if (!int.TryParse(text.AsSpan(0, first), NumberStyles.None, CultureInfo.InvariantCulture, out var height))
             {
+                throw new FormatException($"'{path}' line {line}: '{text}' is not height,pool_slug,yyyy-MM-dd.");
+            }
+
+            var lookup = pools.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(text.AsSpan(first + 1, second - first - 1), out var pool))
+            {
+                var slug = text.Substring(first + 1, second - first - 1);
                 pools[slug] = pool = slug.Length == 0 ? "unknown" : slug;
             }
 

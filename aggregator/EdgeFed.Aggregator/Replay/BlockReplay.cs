@@ -18,9 +18,14 @@ public static class BlockReplay
         string? current = null;
         var counts = new Dictionary<string, double>(StringComparer.Ordinal);
         var total = 0;
+        var (lastDate, key) = (DateOnly.MinValue, string.Empty);
         foreach (var block in blocks)
         {
-            var key = ReplayWindow.KeyOf(block.Date, window);
+            if (block.Date != lastDate)
+            {
+                (lastDate, key) = (block.Date, ReplayWindow.KeyOf(block.Date, window));
+            }
+
             if (key != current)
             {
                 if (current is not null)
