@@ -6,6 +6,7 @@ var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, s
     RunCommand.Create(),
     ProbeCommand.Create(),
     SimulateCommand.Create(),
+    SimulateNodeCommand.Create(),
     PollCommand.Create(),
     DecodeCommand.Create(),
     IdentifyCommand.Create(),

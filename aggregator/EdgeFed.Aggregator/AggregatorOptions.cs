@@ -40,5 +40,5 @@ public sealed class AggregatorOptions
 
     /// <summary>The largest share of one entity's published hashrate that a single agent may carry (a lying or broken agent is capped).</summary>
     [Range(0.05, 1.0)]
-    public double MaxAgentWeight { get; set; } = 0.5;
+    public double MaxAgentWeight { get; set; } = 0.8;
 }

@@ -43,6 +43,7 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         var app = builder.Build();
         var emulator = new BitcoinRpcEmulator(app, $"{user}:{password}", startHeight);
         app.MapPost("/", emulator.HandleAsync);
@@ -54,15 +55,15 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
     /// <summary>Writes a cookie file as bitcoind does (<c>__cookie__:password</c>) for these credentials' password.</summary>
     public static string CookieLine(string password) => $"__cookie__:{password}";
 
-    /// <summary>Appends a block whose coinbase has this scriptSig and these outputs; returns its hash.</summary>
-    public string Mine(byte[] scriptSig, IReadOnlyList<TxOutput> outputs)
+    /// <summary>Appends a block whose coinbase has this scriptSig and these outputs (block time: given, or 600 s per height); returns its hash.</summary>
+    public string Mine(byte[] scriptSig, IReadOnlyList<TxOutput> outputs, DateTimeOffset? time = null)
     {
         lock (_lock)
         {
             var previous = _chain.Count > 0 ? _chain[^1].Hash : null;
             var coinbase = CoinbaseBuilder.Serialize(scriptSig, outputs);
             var hash = Convert.ToHexStringLower(SHA256.HashData(SHA256.HashData([.. coinbase, .. Encoding.ASCII.GetBytes($"{previous}:{++_nonce}")])).Reverse().ToArray());
-            _chain.Add(new Block(NextHeight, hash, previous, 1_700_000_000 + NextHeight * 600, coinbase));
+            _chain.Add(new Block(NextHeight, hash, previous, time?.ToUnixTimeSeconds() ?? 1_700_000_000 + NextHeight * 600, coinbase));
             NextHeight++;
             return hash;
         }
@@ -138,5 +139,16 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
 
         http.Response.ContentType = "application/json";
         await http.Response.WriteAsync(JsonSerializer.Serialize(new { result, error, id }));
+    }
+
+    /// <summary>
+    /// An emulator embedded in a command does not own the process: no console lifetime, whose SIGTERM handler would wait
+    /// for a host stop that only the command's own cancellation brings.
+    /// </summary>
+    private sealed class EmbeddedLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -35,7 +35,7 @@ public static class ConsoleCommand
             {
                 if (result.GetValue(once) || Console.IsOutputRedirected)
                 {
-                    AnsiConsole.Write(view.Render(await Snapshot.ReadAsync(channel, span, cancellationToken)));
+                    ConsoleView.Terminal().Write(view.Render(await Snapshot.ReadAsync(channel, span, cancellationToken)));
                     return 0;
                 }
 

@@ -12,6 +12,19 @@ namespace EdgeFed.Aggregator.Cli;
 public sealed class ConsoleView
 {
     private const string Ticks = "▁▂▃▄▅▆▇█";
+
+    /// <summary>The terminal, or plain text of COLUMNS (default 160) width when the output is a file or a pipe.</summary>
+    public static IAnsiConsole Terminal()
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            return AnsiConsole.Console;
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
+        return console;
+    }
     private readonly Dictionary<string, List<double>> _hhiHistory = [];
 
     public IRenderable Render(Snapshot snapshot)

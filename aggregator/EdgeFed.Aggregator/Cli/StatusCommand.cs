@@ -45,7 +45,7 @@ public static class StatusCommand
         {
             if (text)
             {
-                Spectre.Console.AnsiConsole.Write(new ConsoleView().Render(await Snapshot.ReadAsync(channel, null, cancellationToken)));
+                ConsoleView.Terminal().Write(new ConsoleView().Render(await Snapshot.ReadAsync(channel, null, cancellationToken)));
                 return 0;
             }
 
