@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using EdgeFed.Agent.Emulator;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
@@ -54,27 +53,11 @@ public sealed partial class AgentKillTests
         var ackedBeforeKill = Acks(firstLog).Where(a => !a.Duplicate).Select(a => a.Sequence).ToHashSet();
         var queuedBeforeKill = QueuedReports(firstLog).ToList();
         var resent = Acks(secondLog).Select(a => a.Sequence).Where(ackedBeforeKill.Contains).ToList();
-        var stored = StoredSequences(aggregator);
+        var stored = TestProcesses.StoredSequences(Path.Combine(aggregator.Directory, "aggregator.db"), "kill-test");
 
         Assert.Empty(resent); // an acknowledged report left the outbox for good
         Assert.All(queuedBeforeKill, s => Assert.Contains(s, stored)); // everything queued before the kill arrived after the restart
         Assert.Equal(stored.Distinct().Count(), stored.Count);
         Assert.True(Acks(secondLog).Count(a => a.Duplicate) <= 1, "only the report in flight at the kill can come back as a duplicate");
-    }
-
-    private static List<long> StoredSequences(AggregatorHost aggregator)
-    {
-        using var db = new SqliteConnection($"Data Source={Path.Combine(aggregator.Directory, "aggregator.db")};Pooling=false");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT sequence FROM reports WHERE agent_id = 'kill-test' ORDER BY sequence";
-        using var reader = command.ExecuteReader();
-        var rows = new List<long>();
-        while (reader.Read())
-        {
-            rows.Add(reader.GetInt64(0));
-        }
-
-        return rows;
     }
 }

@@ -18,9 +18,6 @@ internal sealed class AgentProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Agent",
-        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-agent"));
-
     public string Output
     {
         get
@@ -34,7 +31,7 @@ internal sealed class AgentProcess : IDisposable
 
     public static AgentProcess Start(IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(TestProcesses.Agent) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("run");
         foreach (var arg in args)
         {

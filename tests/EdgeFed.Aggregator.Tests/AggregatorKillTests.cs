@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using EdgeFed.Protocol.Client;
 using EdgeFed.Protocol.Grpc;
 using EdgeFed.Protocol.V1;
-using Microsoft.Data.Sqlite;
 using Xunit;
 using static EdgeFed.Aggregator.Tests.ReportBuilder;
 
@@ -18,14 +15,11 @@ public sealed class AggregatorKillTests
 {
     private const int Reports = 3000;
 
-    private static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
-        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
-
     [Fact]
     public async Task KilledDuringAStreamOfThousands_KeepsEveryAcknowledgedReportExactlyOnce()
     {
         var directory = Directory.CreateTempSubdirectory("edgefed-kill-aggregator-").FullName;
-        var port = FreePort();
+        var port = TestProcesses.FreePort();
         var acked = new HashSet<ulong>();
         string key;
         using (var first = Start(directory, port))
@@ -91,7 +85,7 @@ public sealed class AggregatorKillTests
 
     private static Process Start(string directory, int port)
     {
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
                      $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:MaxReportsPerSecondPerAgent=100000", "--Aggregator:ReportBurstPerAgent=100000" })
         {
@@ -127,26 +121,9 @@ public sealed class AggregatorKillTests
 
     private static HashSet<ulong> Sequences(string directory)
     {
-        using var db = new SqliteConnection($"Data Source={Path.Combine(directory, "aggregator.db")};Pooling=false");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT sequence FROM reports WHERE agent_id = 'stream'";
-        using var reader = command.ExecuteReader();
-        var rows = new List<ulong>();
-        while (reader.Read())
-        {
-            rows.Add((ulong)reader.GetInt64(0));
-        }
-
-        var set = rows.ToHashSet();
+        var rows = TestProcesses.StoredSequences(Path.Combine(directory, "aggregator.db"), "stream");
+        var set = rows.Select(r => (ulong)r).ToHashSet();
         Assert.Equal(rows.Count, set.Count); // (agent, sequence) is the primary key: never twice
         return set;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

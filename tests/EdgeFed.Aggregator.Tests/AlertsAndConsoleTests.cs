@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeFed.Aggregator.Alerts;
 using EdgeFed.Protocol.Client;
 using EdgeFed.Protocol.Grpc;
@@ -13,9 +12,6 @@ namespace EdgeFed.Aggregator.Tests;
 /// <summary>Blocks from several node agents: merged by hash, alerts raised and stored with evidence, and the console showing them.</summary>
 public sealed class AlertsAndConsoleTests
 {
-    private static string Binary => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
-        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
-
     private static async Task SendBlocksAsync(AggregatorHost host, string agent, IEnumerable<(uint Height, string Pool, string Method)> blocks)
     {
         var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = agent, EnrolmentToken = AggregatorHost.Token, Region = "NO", Kind = AgentKind.Node })).AgentKey;
@@ -54,8 +50,8 @@ public sealed class AlertsAndConsoleTests
         Assert.Contains(alerts.Alerts, a => a.Kind == "pool_share" && a.Subject == "foundryusa" && a.EvidenceJson.Contains("\"share\":0.75", StringComparison.Ordinal));
         Assert.Empty(again); // stored once per kind, subject and period
 
-        var (exit, output) = await RunAsync("console", "--once", "--aggregator", host.Address.ToString());
-        var (statusExit, statusText) = await RunAsync("status", "--format", "text", "--aggregator", host.Address.ToString());
+        var (exit, output, _) = await TestProcesses.RunAggregatorAsync("console", "--once", "--aggregator", host.Address.ToString());
+        var (statusExit, statusText, _) = await TestProcesses.RunAggregatorAsync("status", "--format", "text", "--aggregator", host.Address.ToString());
 
         Assert.Equal(0, exit);
         Assert.Contains("pool (blocks)", output, StringComparison.Ordinal);
@@ -65,22 +61,5 @@ public sealed class AlertsAndConsoleTests
         Assert.Contains("1 disputed blocks", output, StringComparison.Ordinal);
         Assert.Equal(0, statusExit);
         Assert.Contains("Nakamoto", statusText, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(info)!;
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
-        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using EdgeFed.Agent.Emulator;
 using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Outbox;
@@ -36,33 +34,10 @@ public sealed class OutboxDeliveryTests
         return builder.Build();
     }
 
-    private static List<(long Sequence, long Arrival)> Stored(AggregatorHost aggregator)
-    {
-        using var db = new SqliteConnection($"Data Source={Path.Combine(aggregator.Directory, "aggregator.db")};Pooling=false");
-        db.Open();
-        using var command = db.CreateCommand();
-        command.CommandText = "SELECT sequence, rowid FROM reports WHERE agent_id = 'outbox-test' ORDER BY rowid";
-        using var reader = command.ExecuteReader();
-        var rows = new List<(long, long)>();
-        while (reader.Read())
-        {
-            rows.Add((reader.GetInt64(0), reader.GetInt64(1)));
-        }
-
-        return rows;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task AggregatorDownForADay_ThenUp_EveryReportArrivesOnce_InOrder()
     {
-        var port = FreePort();
+        var port = TestProcesses.FreePort();
         var directory = Directory.CreateTempSubdirectory("edgefed-outage-").FullName;
         var start = DateTimeOffset.UtcNow.AddDays(-1).AddHours(-1);
         var clock = new ManualClock(start.AddTicks(-(start.UtcTicks % TimeSpan.FromMinutes(5).Ticks)));
@@ -94,11 +69,11 @@ public sealed class OutboxDeliveryTests
         }
 
         await agent.StopAsync(limit.Token);
-        var stored = Stored(aggregator);
+        var stored = TestProcesses.StoredSequences(Path.Combine(aggregator.Directory, "aggregator.db"), "outbox-test");
         Assert.True(queued >= 280, $"only {queued} reports queued during the outage");
-        Assert.Equal(stored.Select(s => s.Sequence).Distinct().Count(), stored.Count);
-        Assert.Equal(stored.Select(s => s.Sequence).Order(), stored.Select(s => s.Sequence)); // arrival order = sequence order
-        Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored.Select(s => s.Sequence)); // none lost
+        Assert.Equal(stored.Distinct().Count(), stored.Count);
+        Assert.Equal(stored.Order(), stored); // arrival order = sequence order
+        Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored); // none lost
         Assert.Equal(0, outbox.Dropped);
     }
 
@@ -122,7 +97,7 @@ public sealed class OutboxDeliveryTests
 
         await agent.RunAsync(limit.Token);
 
-        var stored = Stored(aggregator).Select(s => s.Sequence).ToList();
+        var stored = TestProcesses.StoredSequences(Path.Combine(aggregator.Directory, "aggregator.db"), "outbox-test");
         Assert.DoesNotContain((long)bad.Sequence, stored);
         Assert.Equal(3, stored.Count);
         Assert.All(stored, s => Assert.True(s > (long)bad.Sequence));

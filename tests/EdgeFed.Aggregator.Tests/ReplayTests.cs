@@ -10,9 +10,6 @@ public sealed class ReplayTests
 {
     private static string BlocksFile => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "shared", "data", "blocks", "blocks-2021-2026.csv.gz"));
 
-    private static string Aggregator => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Aggregator",
-        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-aggregator"));
-
     [Fact]
     public void December2023_ReproducesTheReferenceFigures()
     {
@@ -88,8 +85,8 @@ public sealed class ReplayTests
     [Fact]
     public async Task ReplayCommand_PrintsTheWindowContract_AndFailsClearlyOnABadFile()
     {
-        var (exit, output) = await Run("replay", "--blocks", BlocksFile, "--window", "month");
-        var (badExit, badOutput) = await Run("replay", "--blocks", "/nonexistent.csv.gz");
+        var (exit, output, _) = await TestProcesses.RunAggregatorAsync("replay", "--blocks", BlocksFile, "--window", "month");
+        var (badExit, _, badOutput) = await TestProcesses.RunAggregatorAsync("replay", "--blocks", "/nonexistent.csv.gz");
 
         Assert.Equal(0, exit);
         var december = JsonDocument.Parse(output).RootElement.EnumerateArray().Single(w => w.GetProperty("window").GetString() == "2023-12");
@@ -101,21 +98,5 @@ public sealed class ReplayTests
         Assert.Equal(2, december.GetProperty("ci").GetProperty("hhi").GetArrayLength());
         Assert.Equal(2, badExit);
         Assert.Contains("/nonexistent.csv.gz", badOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int Exit, string Stdout)> Run(params string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(info)!;
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stdout = process.StandardOutput.ReadToEndAsync(limit.Token);
-        var stderr = process.StandardError.ReadToEndAsync(limit.Token);
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, process.ExitCode == 0 ? await stdout : await stderr);
     }
 }

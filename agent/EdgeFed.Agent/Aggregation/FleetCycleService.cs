@@ -1,8 +1,8 @@
-using EdgeFed.Protocol.Domain;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
 using EdgeFed.Agent.Features;
 using EdgeFed.Agent.Inference;
+using EdgeFed.Protocol.Domain;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

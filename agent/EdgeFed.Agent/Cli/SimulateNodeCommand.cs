@@ -3,6 +3,7 @@ using System.Text;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;
 using EdgeFed.Agent.Emulator;
+using EdgeFed.Protocol.Domain;
 
 namespace EdgeFed.Agent.Cli;
 
@@ -31,7 +32,7 @@ public static class SimulateNodeCommand
             PoolCatalog pools;
             try
             {
-                labels = ReadLabels(result.GetValue(blocks)!).TakeLast(result.GetValue(last)).ToList();
+                labels = BlockLabels.Read(result.GetValue(blocks)!).Select(b => (b.Height, b.Pool)).TakeLast(result.GetValue(last)).ToList();
                 pools = AttributionOutput.Catalog(result.GetValue(catalog));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException or DecodeException)
@@ -86,25 +87,5 @@ public static class SimulateNodeCommand
         var key = new byte[20];
         random.NextBytes(key);
         return (scriptSig, [new TxOutput(312_500_000, [0x76, 0xa9, 0x14, .. key, 0x88, 0xac]), new TxOutput(0, [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed, .. new byte[32]])]);
-    }
-
-    private static IEnumerable<(int Height, string Pool)> ReadLabels(string path)
-    {
-        using var file = File.OpenRead(path);
-        var gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
-        file.Position = 0;
-        using var reader = new StreamReader(gzip ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file);
-        if (reader.ReadLine()?.Trim() != "height,pool_slug,date")
-        {
-            throw new FormatException($"'{path}': the first line must be 'height,pool_slug,date'.");
-        }
-
-        while (reader.ReadLine() is { Length: > 0 } line)
-        {
-            var cells = line.Split(',');
-            yield return cells.Length == 3 && int.TryParse(cells[0], System.Globalization.CultureInfo.InvariantCulture, out var height)
-                ? (height, cells[1])
-                : throw new FormatException($"'{path}': '{line}' is not height,pool_slug,date.");
-        }
     }
 }

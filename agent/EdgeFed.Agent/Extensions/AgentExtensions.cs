@@ -1,4 +1,3 @@
-using EdgeFed.Protocol.Domain;
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
@@ -7,6 +6,7 @@ using EdgeFed.Agent.Collectors.Stratum;
 using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Agent.Uplink;
+using EdgeFed.Protocol.Domain;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;

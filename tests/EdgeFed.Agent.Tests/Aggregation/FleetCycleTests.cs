@@ -1,10 +1,10 @@
-using EdgeFed.Protocol.Domain;
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
 using EdgeFed.Agent.Emulator;
 using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Tests.Inference;
+using EdgeFed.Protocol.Domain;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
-using EdgeFed.Protocol.Domain;
 using System.Text.Json;
+using EdgeFed.Protocol.Domain;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests.Attribution;

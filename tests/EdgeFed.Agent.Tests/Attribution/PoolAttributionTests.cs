@@ -1,6 +1,6 @@
-using EdgeFed.Protocol.Domain;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;
+using EdgeFed.Protocol.Domain;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests.Attribution;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 
-namespace EdgeFed.Aggregator.Replay;
+namespace EdgeFed.Protocol.Domain;
 
 /// <summary>One block's attribution: <c>height,pool_slug,date</c> as in <c>data/blocks/blocks-2021-2026.csv.gz</c>.</summary>
 public readonly record struct BlockLabel(int Height, string Pool, DateOnly Date);
