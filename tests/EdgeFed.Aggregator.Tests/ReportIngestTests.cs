@@ -65,8 +65,11 @@ public sealed class ReportIngestTests : IAsyncLifetime
     {
         using var call = _host.Client.Report();
 
-        await call.RequestStream.WriteAsync(Report("farm-1", 1));
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(Report("farm-1", 1)); // a refusal may end the call before the write completes
+            await call.ResponseStream.MoveNext();
+        });
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -86,8 +89,11 @@ public sealed class ReportIngestTests : IAsyncLifetime
         var key = await EnrollAsync("farm-1");
         using var call = Open(key);
 
-        await call.RequestStream.WriteAsync(Report("farm-2", 1));
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(Report("farm-2", 1)); // a refusal may end the call before the write completes
+            await call.ResponseStream.MoveNext();
+        });
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -101,8 +107,11 @@ public sealed class ReportIngestTests : IAsyncLifetime
         var key = await EnrollAsync("farm-1");
         using var call = Open(key);
 
-        await call.RequestStream.WriteAsync(Report("farm-1", 1, Cell("antpool", 10), Cell("foundryusa", hashrate)));
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(Report("farm-1", 1, Cell("antpool", 10), Cell("foundryusa", hashrate))); // a refusal may end the call before the write completes
+            await call.ResponseStream.MoveNext();
+        });
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(expected.Replace("cells[0]", "cells[1]", StringComparison.Ordinal), error.Status.Detail, StringComparison.Ordinal);
