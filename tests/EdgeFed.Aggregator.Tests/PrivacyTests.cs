@@ -20,7 +20,7 @@ public sealed class PrivacyTests
     public async Task EverythingTheAgentSends_HoldsNoIdentifierItRead()
     {
         await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);
-        await using var proxy = new CaptureProxy(aggregator.Address);
+        await using var proxy = new FaultProxy(aggregator.Address);
         var farmOptions = new FarmOptions { Miners = 30, Seed = 21, FaultyFraction = 0.5, BaseAddress = "127.98.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.FromSeconds(2) };
         await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
         await using var antminer = new ReplayMinerServer(Files("antminer/v2020", "stats", "summary", "pools", "version"));

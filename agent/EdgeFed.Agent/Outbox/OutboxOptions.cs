@@ -16,4 +16,8 @@ public sealed class OutboxOptions
     /// <summary>Reports per second sent while catching up, so a fleet coming back online does not stampede the aggregator.</summary>
     [Range(0.01, 100_000, ErrorMessage = "Agent:Outbox:DrainRatePerSecond must be between 0.01 and 100000.")]
     public double DrainRatePerSecond { get; set; } = 5;
+
+    /// <summary>How long to wait for a report's ack before the stream is presumed dead (a blackholed link) and reopened.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Agent:Outbox:AckTimeout must be between 100 ms and 10 minutes.")]
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -71,10 +71,10 @@ public sealed class AggregatorUplink : IDisposable
     }
 
     /// <summary>Opens the Report stream, authenticated with the agent key.</summary>
-    public ReportSession OpenReportStream(string agentKey, CancellationToken cancellationToken)
+    public ReportSession OpenReportStream(string agentKey, TimeSpan ackTimeout, CancellationToken cancellationToken)
     {
         var headers = new Metadata { { "authorization", "Bearer " + agentKey } };
-        return new ReportSession(_client.Report(new CallOptions(headers, CancellationToken: cancellationToken)));
+        return new ReportSession(_client.Report(new CallOptions(headers, CancellationToken: cancellationToken)), ackTimeout);
     }
 
     public void Dispose() => _channel.Dispose();

@@ -4,18 +4,30 @@ using EdgeFed.Protocol.V1;
 
 namespace EdgeFed.Agent.Uplink;
 
-/// <summary>One open Report stream: send a report, wait for the ack that names its sequence number.</summary>
-public sealed class ReportSession(AsyncDuplexStreamingCall<AggregateReport, ReportAck> call) : IDisposable
+/// <summary>
+/// One open Report stream: send a report, wait for the ack that names its sequence number. No ack within the ack
+/// timeout means a dead or blackholed link: UNAVAILABLE, so the stream is reopened rather than waited on for ever.
+/// </summary>
+public sealed class ReportSession(AsyncDuplexStreamingCall<AggregateReport, ReportAck> call, TimeSpan ackTimeout) : IDisposable
 {
     public async Task<ReportAck> SendAsync(AggregateReport report, CancellationToken cancellationToken)
     {
-        await call.RequestStream.WriteAsync(report, cancellationToken);
-        while (await call.ResponseStream.MoveNext(cancellationToken))
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ackTimeout);
+        try
         {
-            if (call.ResponseStream.Current.Sequence == report.Sequence)
+            await call.RequestStream.WriteAsync(report, timeout.Token);
+            while (await call.ResponseStream.MoveNext(timeout.Token))
             {
-                return call.ResponseStream.Current;
+                if (call.ResponseStream.Current.Sequence == report.Sequence)
+                {
+                    return call.ResponseStream.Current;
+                }
             }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(StatusCode.Unavailable, $"No ack for report {report.Sequence} within {ackTimeout.TotalSeconds:0.#} s; reopening the stream.");
         }
 
         throw new RpcException(StatusCode.Unavailable, $"The aggregator closed the Report stream before acknowledging report {report.Sequence}.");

@@ -32,7 +32,7 @@ public sealed class UplinkWorker(
                 var health = await uplink.CheckHealthAsync(stoppingToken);
                 Log.AggregatorHealth(logger, options.Value.AggregatorUrl, health.ToString());
                 var key = await uplink.EnsureEnrolledAsync(force: false, stoppingToken);
-                using var session = uplink.OpenReportStream(key, stoppingToken);
+                using var session = uplink.OpenReportStream(key, outboxOptions.Value.AckTimeout, stoppingToken);
                 attempt = 0;
                 if (await DrainAsync(session, stoppingToken))
                 {

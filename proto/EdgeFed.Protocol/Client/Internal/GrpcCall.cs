@@ -323,6 +323,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IGrpcCall<TResponse>, ICli
         return ex switch
         {
             HttpRequestException or IOException => new Status(StatusCode.Unavailable, $"Error talking to {_channel.Address}: {ex.Message}"),
+            // The handler tears down a request's body stream when its connection dies (a reset, a proxy gone): a
+            // transport failure, so UNAVAILABLE, as the gRPC spec has it, not INTERNAL.
+            ObjectDisposedException => new Status(StatusCode.Unavailable, $"Connection to {_channel.Address} lost: {ex.Message}"),
             OperationCanceledException => new Status(StatusCode.Cancelled, "Call cancelled."),
             _ => new Status(StatusCode.Internal, string.Create(CultureInfo.InvariantCulture, $"{ex.GetType().Name}: {ex.Message}")),
         };

@@ -1,18 +1,36 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
 namespace EdgeFed.Aggregator.Tests;
 
-/// <summary>A TCP proxy on 127.0.0.1:0 in front of the aggregator that keeps every byte the clients send.</summary>
-public sealed class CaptureProxy : IAsyncDisposable
+/// <summary>What the proxy does to traffic from now on.</summary>
+public enum LinkMode
+{
+    /// <summary>Relay both ways.</summary>
+    Pass,
+
+    /// <summary>Accept and read, forward nothing either way: a link that silently eats packets.</summary>
+    Blackhole,
+
+    /// <summary>Relay, each chunk held back by <see cref="FaultProxy.Delay"/>.</summary>
+    Delay,
+}
+
+/// <summary>
+/// A TCP proxy on 127.0.0.1:0 in front of the aggregator, under the test's control: it keeps every byte the clients
+/// send, and can blackhole, delay, or reset every open connection (RST), as a flaky network does.
+/// </summary>
+public sealed class FaultProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly IPEndPoint _target;
     private readonly CancellationTokenSource _stop = new();
     private readonly MemoryStream _sent = new();
+    private readonly ConcurrentDictionary<TcpClient, byte> _open = new();
     private readonly Task _accepting;
 
-    public CaptureProxy(Uri target)
+    public FaultProxy(Uri target)
     {
         _target = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
         _listener.Start();
@@ -20,6 +38,10 @@ public sealed class CaptureProxy : IAsyncDisposable
     }
 
     public Uri Address => new($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
+
+    public LinkMode Mode { get; set; } = LinkMode.Pass;
+
+    public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Everything sent to the aggregator so far, all connections in arrival order.</summary>
     public byte[] Sent
@@ -33,10 +55,27 @@ public sealed class CaptureProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Resets every open connection (RST, as a dropped link or a NAT timeout does).</summary>
+    public void ResetAll()
+    {
+        foreach (var client in _open.Keys)
+        {
+            try
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Close();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _listener.Stop();
+        ResetAll();
         await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
         _stop.Dispose();
     }
@@ -52,6 +91,7 @@ public sealed class CaptureProxy : IAsyncDisposable
 
     private async Task RelayAsync(TcpClient client)
     {
+        _open[client] = 0;
         using (client)
         using (var upstream = new TcpClient())
         {
@@ -62,9 +102,13 @@ public sealed class CaptureProxy : IAsyncDisposable
                 var down = Pump(upstream.GetStream(), client.GetStream(), capture: false);
                 await Task.WhenAny(up, down);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
+            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
             {
-                // A side closed: the relay ends.
+                // A side closed or was reset: the relay ends.
+            }
+            finally
+            {
+                _open.TryRemove(client, out _);
             }
         }
     }
@@ -75,6 +119,15 @@ public sealed class CaptureProxy : IAsyncDisposable
         int read;
         while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
         {
+            switch (Mode)
+            {
+                case LinkMode.Blackhole:
+                    continue;
+                case LinkMode.Delay:
+                    await Task.Delay(Delay, _stop.Token);
+                    break;
+            }
+
             if (capture)
             {
                 lock (_sent)
