@@ -13,6 +13,13 @@ public sealed class OutboxOptions
     [Range(1024L, long.MaxValue, ErrorMessage = "Agent:Outbox:MaxBytes must be at least 1024.")]
     public long MaxBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// A hard ceiling on the outbox file (0: none but the disk's). Writes beyond it fail exactly as on a full disk
+    /// (SQLITE_FULL): the report is lost and counted, polling goes on. Useful on an SD card shared with other data.
+    /// </summary>
+    [Range(0L, long.MaxValue)]
+    public long MaxFileBytes { get; set; }
+
     /// <summary>Reports per second sent while catching up, so a fleet coming back online does not stampede the aggregator.</summary>
     [Range(0.01, 100_000, ErrorMessage = "Agent:Outbox:DrainRatePerSecond must be between 0.01 and 100000.")]
     public double DrainRatePerSecond { get; set; } = 5;

@@ -36,7 +36,7 @@ public sealed class ReportOutbox : IDisposable
         var path = Path.Combine(agent.Value.StateDirectory, FileName);
         try
         {
-            _connection = Open(path);
+            _connection = Open(path, _options.MaxFileBytes);
         }
         catch (SqliteException ex)
         {
@@ -50,7 +50,7 @@ public sealed class ReportOutbox : IDisposable
             }
 
             Log.OutboxMovedAside(logger, path, aside, ex.Message);
-            _connection = Open(path);
+            _connection = Open(path, _options.MaxFileBytes);
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class ReportOutbox : IDisposable
         _arrived.Dispose();
     }
 
-    private static SqliteConnection Open(string path)
+    private static SqliteConnection Open(string path, long maxFileBytes)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         try
@@ -173,6 +173,14 @@ public sealed class ReportOutbox : IDisposable
 
             command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
             command.ExecuteNonQuery();
+            if (maxFileBytes > 0)
+            {
+                command.CommandText = "PRAGMA page_size;";
+                var pageSize = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                command.CommandText = $"PRAGMA max_page_count = {Math.Max(8, maxFileBytes / pageSize)};";
+                command.ExecuteNonQuery();
+            }
+
 
             command.CommandText =
                 "CREATE TABLE IF NOT EXISTS outbox (sequence INTEGER PRIMARY KEY, payload BLOB NOT NULL, created TEXT NOT NULL DEFAULT (datetime('now')));" +
