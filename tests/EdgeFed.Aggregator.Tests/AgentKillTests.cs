@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using EdgeFed.Agent.Emulator;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
@@ -23,10 +22,8 @@ public sealed partial class AgentKillTests
     public async Task KilledMidWindow_ThenRestarted_NothingAcknowledgedIsResent_NothingQueuedIsLost()
     {
         await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);
-        var farmOptions = new FarmOptions { Miners = 12, Seed = 4, BaseAddress = "127.99.1.1", Port = 0, HttpPort = 0 };
-        await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
-        var manifest = Path.Combine(aggregator.Directory, "farm.json");
-        await File.WriteAllTextAsync(manifest, Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
+        var (farm, manifest) = await TestFarm.StartAsync(aggregator.Directory, miners: 12, seed: 4, "127.99.1.1");
+        await using var _ = farm;
         string[] Args(int maxReports) =>
         [
             "--Agent:AgentId=kill-test", "--Agent:Region=US", $"--Agent:AggregatorUrl={aggregator.Address}", $"--Agent:EnrolmentToken={AggregatorHost.Token}",

@@ -1,10 +1,6 @@
 using EdgeFed.Agent;
-using EdgeFed.Agent.Emulator;
-using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Outbox;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
@@ -22,23 +18,13 @@ public sealed class DiskFullTests
     {
         var directory = Directory.CreateTempSubdirectory("edgefed-disk-drill-").FullName;
         var port = TestProcesses.FreePort();
-        var farmOptions = new FarmOptions { Miners = 12, Seed = 9, BaseAddress = "127.101.1.1", Port = 0, HttpPort = 0 };
-        await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
-        var manifest = Path.Combine(directory, "farm.json");
-        await File.WriteAllTextAsync(manifest, Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
+        var (farm, manifest) = await TestFarm.StartAsync(directory, miners: 12, seed: 9, "127.101.1.1");
+        await using var _ = farm;
         var log = new CollectingLoggerProvider();
-        builder.Logging.AddProvider(log);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var agent = TestFarm.Agent("disk", new Uri($"http://127.0.0.1:{port}"), Path.Combine(directory, "agent"), manifest, new()
         {
-            ["Agent:AgentId"] = "disk", ["Agent:Region"] = "CA", ["Agent:AggregatorUrl"] = $"http://127.0.0.1:{port}",
-            ["Agent:EnrolmentToken"] = AggregatorHost.Token, ["Agent:StateDirectory"] = Path.Combine(directory, "agent"),
-            ["Agent:Window"] = "00:00:01", ["Agent:Polling:Interval"] = "00:00:00.250", ["Agent:Polling:RequestTimeout"] = "00:00:00.500",
-            ["Agent:Polling:ManifestFile"] = manifest, ["Agent:Outbox:DrainRatePerSecond"] = "100", ["Agent:Outbox:MaxFileBytes"] = "32768",
-        });
-        builder.AddEdgeAgent();
-        using var agent = builder.Build();
+            ["Agent:Window"] = "00:00:01", ["Agent:Polling:Interval"] = "00:00:00.250", ["Agent:Outbox:DrainRatePerSecond"] = "100", ["Agent:Outbox:MaxFileBytes"] = "32768",
+        }, log);
         var outbox = agent.Services.GetRequiredService<ReportOutbox>();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await agent.StartAsync(limit.Token);

@@ -1,7 +1,4 @@
-using EdgeFed.Agent.Emulator;
-using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Outbox;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,23 +20,13 @@ public sealed class NetworkFaultTests
         var port = TestProcesses.FreePort();
         var aggregator = await AggregatorHost.StartAsync(minAgents: 1, Path.Combine(directory, "aggregator"), port);
         await using var proxy = new FaultProxy(aggregator.Address);
-        var farmOptions = new FarmOptions { Miners = 6, Seed = 8, BaseAddress = "127.100.1.1", Port = 0, HttpPort = 0 };
-        await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
-        var manifest = Path.Combine(directory, "farm.json");
-        await File.WriteAllTextAsync(manifest, Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
+        var (farm, manifest) = await TestFarm.StartAsync(directory, miners: 6, seed: 8, "127.100.1.1");
+        await using var _ = farm;
         var log = new CollectingLoggerProvider();
-        builder.Logging.AddProvider(log);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        using var agent = TestFarm.Agent("drill", proxy.Address, Path.Combine(directory, "agent"), manifest, new()
         {
-            ["Agent:AgentId"] = "drill", ["Agent:Region"] = "CA", ["Agent:AggregatorUrl"] = proxy.Address.ToString(),
-            ["Agent:EnrolmentToken"] = AggregatorHost.Token, ["Agent:StateDirectory"] = Path.Combine(directory, "agent"),
-            ["Agent:Window"] = "00:00:01", ["Agent:Polling:Interval"] = "00:00:00.500", ["Agent:Polling:RequestTimeout"] = "00:00:00.500",
-            ["Agent:Polling:ManifestFile"] = manifest, ["Agent:Outbox:DrainRatePerSecond"] = "50", ["Agent:Outbox:AckTimeout"] = "00:00:02",
-        });
-        builder.AddEdgeAgent();
-        using var agent = builder.Build();
+            ["Agent:Window"] = "00:00:01", ["Agent:Polling:Interval"] = "00:00:00.500", ["Agent:Outbox:DrainRatePerSecond"] = "50", ["Agent:Outbox:AckTimeout"] = "00:00:02",
+        }, log);
         var outbox = agent.Services.GetRequiredService<ReportOutbox>();
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await agent.StartAsync(limit.Token);
@@ -49,6 +36,8 @@ public sealed class NetworkFaultTests
             proxy.ResetAll();                                   // a dropped link
             await Task.Delay(2000, limit.Token);
             proxy.Mode = LinkMode.Blackhole;                    // packets vanish: only the ack timeout notices
+            await Task.Delay(2500, limit.Token);
+            proxy.ResetAll();                                   // and reconnecting leads into the blackhole too
             await Task.Delay(5000, limit.Token);
             proxy.Mode = LinkMode.Pass;
             proxy.ResetAll();

@@ -1,11 +1,7 @@
 using System.Text;
 using EdgeFed.Agent.Collectors;
-using EdgeFed.Agent.Emulator;
-using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Tests.Collectors;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
@@ -21,23 +17,18 @@ public sealed class PrivacyTests
     {
         await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);
         await using var proxy = new FaultProxy(aggregator.Address);
-        var farmOptions = new FarmOptions { Miners = 30, Seed = 21, FaultyFraction = 0.5, BaseAddress = "127.98.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.FromSeconds(2) };
-        await using var farm = FarmEmulator.Start(FarmPlanner.Plan(farmOptions), farmOptions, TimeProvider.System);
+        var directory = Directory.CreateTempSubdirectory("edgefed-privacy-").FullName;
+        var (farm, manifest) = await TestFarm.StartAsync(directory, miners: 30, seed: 21, "127.98.1.1", faulty: 0.5);
+        await using var _ = farm;
         await using var antminer = new ReplayMinerServer(Files("antminer/v2020", "stats", "summary", "pools", "version"));
         await using var whatsminer = new ReplayMinerServer(Files("whatsminer/v2", "summary", "devs", "pools", "status", "get_version", "get_error_code", "get_miner_info"));
         await using var avalon = new ReplayMinerServer(new Dictionary<string, string>
         {
             ["stats"] = "avalonminer/avalon_a_stats.json", ["summary"] = "avalonminer/summary.json", ["pools"] = "avalonminer/pools.json", ["version"] = "avalonminer/version.json",
         });
-        var directory = Directory.CreateTempSubdirectory("edgefed-privacy-").FullName;
-        var manifest = Path.Combine(directory, "farm.json");
-        await File.WriteAllTextAsync(manifest, Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
         var settings = new Dictionary<string, string?>
         {
-            ["Agent:AgentId"] = "privacy-agent", ["Agent:Region"] = "NO", ["Agent:AggregatorUrl"] = proxy.Address.ToString(),
-            ["Agent:EnrolmentToken"] = AggregatorHost.Token, ["Agent:StateDirectory"] = Path.Combine(directory, "state"),
             ["Agent:Window"] = "00:00:02", ["Agent:MaxReports"] = "3", ["Agent:Polling:Interval"] = "00:00:01",
-            ["Agent:Polling:RequestTimeout"] = "00:00:00.500", ["Agent:Polling:ManifestFile"] = manifest,
             ["Agent:ReportCompression"] = "none", // read the content as it is; gzip changes its bytes, not what it says
         };
         foreach (var (server, family, i) in new[] { (antminer, MinerFamily.Antminer, 0), (whatsminer, MinerFamily.Whatsminer, 1), (avalon, MinerFamily.Avalon, 2) })
@@ -47,11 +38,7 @@ public sealed class PrivacyTests
             settings[$"Agent:Polling:Miners:{i}:Family"] = family.ToString();
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddEdgeAgent();
-        using var agent = builder.Build();
+        using var agent = TestFarm.Agent("privacy-agent", proxy.Address, Path.Combine(directory, "state"), manifest, settings);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
 
         await agent.RunAsync(timeout.Token);

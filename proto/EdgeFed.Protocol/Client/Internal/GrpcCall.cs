@@ -113,7 +113,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IGrpcCall<TResponse>, ICli
     {
         try
         {
-            var stream = await _responseStream.ConfigureAwait(false);
+            // The response headers may never come (a blackholed link): waiting for them honours the caller's token too.
+            var stream = await _responseStream.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (_status is { } ended)
             {
                 return ended.StatusCode == StatusCode.OK ? false : throw new RpcException(ended, _trailers);
