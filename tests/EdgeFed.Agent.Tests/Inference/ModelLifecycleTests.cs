@@ -53,7 +53,7 @@ public sealed class ModelLifecycleTests : IDisposable
     [Fact]
     public void ModelOfTheWrongWidth_IsRejected()
     {
-        // The pool model (22 inputs) where the health model (16) belongs: the card matches the featuriser, the model does not.
+        // The pool model (21 inputs) where the health model (16) belongs: the card matches the featuriser, the model does not.
         File.Copy(Path.Combine(_dir, "pool-fallback.onnx"), Path.Combine(_dir, "miner-health.onnx"), overwrite: true);
         using var models = CommittedModels.Load(_dir);
 
