@@ -1,23 +1,10 @@
-using System.Text.RegularExpressions;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
 
 /// <summary>SIGKILL the agent process mid-window and restart it: nothing acknowledged is resent as new, nothing unacknowledged is lost.</summary>
-public sealed partial class AgentKillTests
+public sealed class AgentKillTests
 {
-    [GeneratedRegex(@"Report (\d+) acknowledged \(.*duplicate: (True|False)\)")]
-    private static partial Regex Acked();
-
-    [GeneratedRegex(@"closed: report (\d+) with")]
-    private static partial Regex Queued();
-
-    private static IEnumerable<(long Sequence, bool Duplicate)> Acks(string log) =>
-        Acked().Matches(log).Select(m => (long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value == "True"));
-
-    private static IEnumerable<long> QueuedReports(string log) =>
-        Queued().Matches(log).Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
-
     [Fact]
     public async Task KilledMidWindow_ThenRestarted_NothingAcknowledgedIsResent_NothingQueuedIsLost()
     {
@@ -34,7 +21,7 @@ public sealed partial class AgentKillTests
         string firstLog;
         using (var first = AgentProcess.Start(Args(0)))
         {
-            await first.WaitForAsync(log => Acks(log).Count() >= 3, TimeSpan.FromSeconds(60));
+            await first.WaitForAsync(log => AgentLog.Acks(log).Count() >= 3, TimeSpan.FromSeconds(60));
             await Task.Delay(Random.Shared.Next(100, 900)); // somewhere inside a window
             first.Kill();
             firstLog = first.Output;
@@ -47,14 +34,14 @@ public sealed partial class AgentKillTests
             secondLog = second.Output;
         }
 
-        var ackedBeforeKill = Acks(firstLog).Where(a => !a.Duplicate).Select(a => a.Sequence).ToHashSet();
-        var queuedBeforeKill = QueuedReports(firstLog).ToList();
-        var resent = Acks(secondLog).Select(a => a.Sequence).Where(ackedBeforeKill.Contains).ToList();
+        var ackedBeforeKill = AgentLog.Acks(firstLog).Where(a => !a.Duplicate).Select(a => a.Sequence).ToHashSet();
+        var queuedBeforeKill = AgentLog.QueuedReports(firstLog).ToList();
+        var resent = AgentLog.Acks(secondLog).Select(a => a.Sequence).Where(ackedBeforeKill.Contains).ToList();
         var stored = TestProcesses.StoredSequences(Path.Combine(aggregator.Directory, "aggregator.db"), "kill-test");
 
         Assert.Empty(resent); // an acknowledged report left the outbox for good
         Assert.All(queuedBeforeKill, s => Assert.Contains(s, stored)); // everything queued before the kill arrived after the restart
         Assert.Equal(stored.Distinct().Count(), stored.Count);
-        Assert.True(Acks(secondLog).Count(a => a.Duplicate) <= 1, "only the report in flight at the kill can come back as a duplicate");
+        Assert.True(AgentLog.Acks(secondLog).Count(a => a.Duplicate) <= 1, "only the report in flight at the kill can come back as a duplicate");
     }
 }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace EdgeFed.Aggregator.Tests;
 
-/// <summary>The built edgefed-agent as a separate process, its console log kept, so tests can SIGKILL it.</summary>
+/// <summary>The built edgefed-agent (`run` or another verb) as a separate process, its console log kept, so tests can SIGKILL it.</summary>
 internal sealed class AgentProcess : IDisposable
 {
     private readonly Process _process;
@@ -29,10 +29,10 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(IEnumerable<string> args)
+    public static AgentProcess Start(IEnumerable<string> args, string verb = "run")
     {
         var info = new ProcessStartInfo(TestProcesses.Agent) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("run");
+        info.ArgumentList.Add(verb);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeFed.Protocol.Client;
 using EdgeFed.Protocol.Grpc;
 using EdgeFed.Protocol.V1;
@@ -24,7 +23,7 @@ public sealed class AggregatorKillTests
         string key;
         using (var first = Start(directory, port))
         {
-            using var channel = await ConnectAsync(port);
+            using var channel = await AggregatorProcess.ConnectAsync(port);
             var client = new Protocol.V1.Aggregator.AggregatorClient(channel);
             key = (await client.EnrollAsync(new EnrollRequest { AgentId = "stream", EnrolmentToken = AggregatorHost.Token, Region = "CA" })).AgentKey;
             var killAfter = Random.Shared.Next(500, 2000);
@@ -52,7 +51,7 @@ public sealed class AggregatorKillTests
 
         using (var second = Start(directory, port))
         {
-            using var channel = await ConnectAsync(port);
+            using var channel = await AggregatorProcess.ConnectAsync(port);
             var client = new Protocol.V1.Aggregator.AggregatorClient(channel);
             var resend = Enumerable.Range(1, Reports).Select(i => (ulong)i).Where(s => !acked.Contains(s)).ToList();
             await StreamAsync(client, key, resend, acked, onAck: _ => { });
@@ -83,41 +82,8 @@ public sealed class AggregatorKillTests
         await call.RequestStream.CompleteAsync();
     }
 
-    private static Process Start(string directory, int port)
-    {
-        var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
-                     $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:MaxReportsPerSecondPerAgent=100000", "--Aggregator:ReportBurstPerAgent=100000" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>Waits (bounded) until the aggregator answers its health check.</summary>
-    private static async Task<GrpcChannel> ConnectAsync(int port)
-    {
-        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var health = new Protocol.Health.Health.HealthClient(channel);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await health.CheckAsync(new Protocol.Health.V1.HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)));
-                return channel;
-            }
-            catch (RpcException) when (attempt < 200)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private static AggregatorProcess Start(string directory, int port) =>
+        AggregatorProcess.Start(directory, port, "--Aggregator:MaxReportsPerSecondPerAgent=100000", "--Aggregator:ReportBurstPerAgent=100000");
 
     private static HashSet<ulong> Sequences(string directory)
     {

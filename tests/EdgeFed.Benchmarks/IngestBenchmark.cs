@@ -35,6 +35,7 @@ internal static class IngestBenchmark
             await using var aggregator = await StartAsync(stored: true, directory);
             var stored = await MeasureAsync(Address(aggregator), agents, duration, rate: null);
             var paced = await MeasureAsync(Address(aggregator), agents, duration, rate: stored.Rate / 2);
+            var storeOnly = await MeasureStoreAsync(directory, agents, duration);
             await using var sink = await StartAsync(stored: false, directory);
             var ceiling = await MeasureAsync(Address(sink), agents, duration, rate: null);
             Console.WriteLine();
@@ -43,7 +44,23 @@ internal static class IngestBenchmark
             Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} |");
             Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} |");
             Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} |");
+            Console.WriteLine($"| storage alone (ReportStore, no transport), {agents} writers | {storeOnly.Rate:N0} | {storeOnly.P50:F1} | {storeOnly.P99:F1} |");
             Console.WriteLine($"ingest / ceiling: {stored.Rate / ceiling.Rate:F2}");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>Only the storage phase: how fast the durable path is without the transport competing for the cores.</summary>
+    public static async Task RunStoreAsync(int writers, TimeSpan duration)
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-store-bench-").FullName;
+        try
+        {
+            var result = await MeasureStoreAsync(directory, writers, duration);
+            Console.WriteLine($"storage alone, {writers} writers, {duration.TotalSeconds:0} s: {result.Rate:N0} reports/s, p50 {result.P50:F1} ms, p99 {result.P99:F1} ms");
         }
         finally
         {
@@ -114,6 +131,29 @@ internal static class IngestBenchmark
         var seconds = watch.Elapsed.TotalSeconds;
         var sorted = latencies.Order().ToArray();
         return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+    }
+
+    /// <summary>The store on its own: N writers each with one report in flight, no gRPC; where the durable path's limit lies.</summary>
+    private static async Task<Result> MeasureStoreAsync(string directory, int writers, TimeSpan duration)
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new EdgeFed.Aggregator.AggregatorOptions { DatabasePath = Path.Combine(directory, "store-only.db"), EnrolmentToken = Token });
+        using var store = new EdgeFed.Aggregator.Storage.ReportStore(options);
+        var latencies = new ConcurrentBag<double>();
+        var stored = 0L;
+        using var stop = new CancellationTokenSource(duration);
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(i => Task.Run(async () =>
+        {
+            for (var s = 1ul; !stop.IsCancellationRequested; s++)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                await store.StoreAsync(Sample($"bench-{i:D4}", s), DateTimeOffset.UtcNow, CancellationToken.None);
+                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                Interlocked.Increment(ref stored);
+            }
+        })));
+        var sorted = latencies.Order().ToArray();
+        return new Result(stored / watch.Elapsed.TotalSeconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

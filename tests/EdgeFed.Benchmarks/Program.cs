@@ -24,6 +24,14 @@ if (args is ["ingest", ..])
     return;
 }
 
+// ... -- store [WRITERS] [SECONDS]: the aggregator's ReportStore alone (no transport), N writers with one report in flight.
+if (args is ["store", ..])
+{
+    await IngestBenchmark.RunStoreAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20));
+    return;
+}
+
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var report = SampleReport();
 var messageBytes = report.ToByteArray();

@@ -20,18 +20,24 @@ public sealed class CellAccumulator
     private readonly Dictionary<string, List<(MinerObservation Poll, ulong Accepted, ulong Rejected)>> _byMiner = [];
     private readonly Dictionary<string, (long? Accepted, long? Rejected)> _lastCounters = [];
 
-    public void Add(MinerObservation observation)
+    public void Add(MinerObservation observation) => AddCycle([observation]);
+
+    /// <summary>Adds one poll cycle under one lock, so a window holds whole cycles: never half a fleet.</summary>
+    public void AddCycle(IReadOnlyList<MinerObservation> observations)
     {
         lock (_lock)
         {
-            if (!_byMiner.TryGetValue(observation.MinerKey, out var polls))
+            foreach (var observation in observations)
             {
-                _byMiner[observation.MinerKey] = polls = [];
-            }
+                if (!_byMiner.TryGetValue(observation.MinerKey, out var polls))
+                {
+                    _byMiner[observation.MinerKey] = polls = [];
+                }
 
-            var last = _lastCounters.GetValueOrDefault(observation.MinerKey);
-            polls.Add((observation, Growth(last.Accepted, observation.AcceptedShares), Growth(last.Rejected, observation.RejectedShares)));
-            _lastCounters[observation.MinerKey] = (observation.AcceptedShares ?? last.Accepted, observation.RejectedShares ?? last.Rejected);
+                var last = _lastCounters.GetValueOrDefault(observation.MinerKey);
+                polls.Add((observation, Growth(last.Accepted, observation.AcceptedShares), Growth(last.Rejected, observation.RejectedShares)));
+                _lastCounters[observation.MinerKey] = (observation.AcceptedShares ?? last.Accepted, observation.RejectedShares ?? last.Rejected);
+            }
         }
     }
 

@@ -72,6 +72,7 @@ public sealed class FleetCycleService(
         }
 
         var classes = classifier.Classify(windows);
+        var observations = new List<MinerObservation>(samples.Count);
         for (var i = 0; i < samples.Count; i++)
         {
             var sample = samples[i];
@@ -82,10 +83,11 @@ public sealed class FleetCycleService(
                 Pool = pool, TemplateProvider = providers.ProviderOf(pool), Vendor = c.Vendor ?? MinerClassifier.Unknown,
                 Model = c.Model ?? MinerClassifier.Unknown, Health = CellAccumulator.HealthClassOf(c.Health),
             };
-            cells.Add(new MinerObservation(miners[i].ToString(), key, sample.AverageThs ?? sample.HashrateThs, sample.PowerW,
+            observations.Add(new MinerObservation(miners[i].ToString(), key, sample.AverageThs ?? sample.HashrateThs, sample.PowerW,
                 sample.AcceptedShares, sample.RejectedShares, c.Confidence, c.DecidedBy, c.ModelDecidedBy));
         }
 
+        cells.AddCycle(observations);
         Log.CycleClassified(logger, samples.Count, classes.Count(c => c.DecidedBy == "model"), classes.Count(c => c.Health != "healthy"));
     }
 }

@@ -28,6 +28,7 @@ public sealed class ReportStore : IDisposable
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Execute(_writer, Schema.Sql);
+        Schema.Migrate(_writer);
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -91,13 +92,13 @@ public sealed class ReportStore : IDisposable
         using var tx = _writer.BeginTransaction();
         using var insert = Command(_writer, tx,
             "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
-            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received)",
+            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received) RETURNING rowid",
             ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L));
         using var cell = Command(_writer, tx,
-            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence) " +
-            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence)",
+            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id) " +
+            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence, $report)",
             ("$agent", ""), ("$seq", 0L), ("$pool", ""), ("$provider", ""), ("$vendor", ""), ("$model", ""), ("$health", 0), ("$miners", 0L),
-            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0));
+            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L));
         using var block = Command(_writer, tx,
             "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
             ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""));
@@ -107,16 +108,16 @@ public sealed class ReportStore : IDisposable
             var (report, receivedAt) = (batch[i].Report, batch[i].ReceivedAt);
             Set(insert, report.AgentId, (long)report.Sequence, report.WindowStart.Seconds, report.WindowEnd.Seconds, report.Region, (int)report.Kind,
                 report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds());
-            if (insert.ExecuteNonQuery() == 0)
+            if (insert.ExecuteScalar() is not long reportId)
             {
-                continue; // this (agent, sequence) is stored already: a duplicate
+                continue; // this (agent, sequence) is stored already (OR IGNORE returned no row): a duplicate
             }
 
             stored[i] = true;
             foreach (var c in report.Cells)
             {
                 Set(cell, report.AgentId, (long)report.Sequence, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (int)c.Key.Health,
-                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence);
+                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, reportId);
                 cell.ExecuteNonQuery();
             }
 
@@ -179,7 +180,7 @@ public sealed class ReportStore : IDisposable
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = Command(connection, null,
             $"SELECT CAST({column} AS TEXT), c.agent_id, SUM(c.hashrate_ths) FROM cells c " +
-            "JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence " +
+            "JOIN reports r ON r.rowid = c.report_id " +
             $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY {column}, c.agent_id", ("$from", from), ("$to", to));
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<AgentContribution>();

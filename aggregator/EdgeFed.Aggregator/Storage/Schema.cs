@@ -1,12 +1,17 @@
 namespace EdgeFed.Aggregator.Storage;
 
-/// <summary>The aggregator's SQLite schema. synchronous=FULL: an acknowledged report survives a power cut.</summary>
+/// <summary>
+/// The aggregator's SQLite schema. synchronous=FULL: an acknowledged report survives a power cut. The WAL is
+/// checkpointed every 8192 pages (32 MiB) rather than SQLite's 1000: checkpoints run inside a committing write, and
+/// at 1000 pages they took ~20 % of the storage path's throughput (measured with the `store` benchmark).
+/// </summary>
 internal static class Schema
 {
     public const string Sql = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
         PRAGMA busy_timeout = 5000;
+        PRAGMA wal_autocheckpoint = 8192;
         CREATE TABLE IF NOT EXISTS agents (
             agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL,
             enrolled_at INTEGER NOT NULL);
@@ -19,8 +24,7 @@ internal static class Schema
             agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
             vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL,
             hashrate_ths REAL NOT NULL, power_w REAL NOT NULL, power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL,
-            rejected INTEGER NOT NULL, confidence REAL NOT NULL);
-        CREATE INDEX IF NOT EXISTS cells_report ON cells (agent_id, sequence);
+            rejected INTEGER NOT NULL, confidence REAL NOT NULL, report_id INTEGER);
         CREATE TABLE IF NOT EXISTS block_sightings (
             block_hash TEXT NOT NULL, agent_id TEXT NOT NULL, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
             block_time INTEGER NOT NULL, PRIMARY KEY (block_hash, agent_id));
@@ -29,4 +33,35 @@ internal static class Schema
             id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
             message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
         """;
+
+    /// <summary>
+    /// Cells point at their report by the report's rowid, which only grows, so the index on it is appended to; the
+    /// earlier index on (agent_id, sequence) took scattered inserts from a thousand agents, dirtying many pages per
+    /// commit, and cost more than the inserts themselves. Files made before this get the column filled in once.
+    /// </summary>
+    public const string CellsByReport = """
+        CREATE INDEX IF NOT EXISTS cells_by_report ON cells (report_id);
+        DROP INDEX IF EXISTS cells_report;
+        """;
+
+    public static void Migrate(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('cells') WHERE name = 'report_id'";
+        if ((long)probe.ExecuteScalar()! == 0)
+        {
+            using var migrate = connection.CreateCommand();
+            migrate.CommandText = """
+                BEGIN;
+                ALTER TABLE cells ADD COLUMN report_id INTEGER;
+                UPDATE cells SET report_id = (SELECT r.rowid FROM reports r WHERE r.agent_id = cells.agent_id AND r.sequence = cells.sequence);
+                COMMIT;
+                """;
+            migrate.ExecuteNonQuery();
+        }
+
+        using var index = connection.CreateCommand();
+        index.CommandText = CellsByReport;
+        index.ExecuteNonQuery();
+    }
 }

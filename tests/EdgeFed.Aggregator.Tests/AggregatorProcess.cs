@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using EdgeFed.Protocol.Client;
+using EdgeFed.Protocol.Grpc;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>The built edgefed-aggregator serving on a fixed loopback port as a separate process, so tests can SIGKILL and restart it.</summary>
+internal sealed class AggregatorProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private AggregatorProcess(Process process) => _process = process;
+
+    public int Pid => _process.Id;
+
+    public static AggregatorProcess Start(string directory, int port, params string[] settings)
+    {
+        var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
+                     $"--Aggregator:EnrolmentToken={AggregatorHost.Token}" }.Concat(settings))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new AggregatorProcess(process);
+    }
+
+    /// <summary>Waits (bounded) until the aggregator on <paramref name="port"/> answers its health check.</summary>
+    public static async Task<GrpcChannel> ConnectAsync(int port)
+    {
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var health = new Protocol.Health.Health.HealthClient(channel);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await health.CheckAsync(new Protocol.Health.V1.HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)));
+                return channel;
+            }
+            catch (RpcException) when (attempt < 200)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,52 @@
+using EdgeFed.Aggregator.Storage;
+using EdgeFed.Protocol.V1;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>A database written before cells pointed at their report's rowid opens, keeps its data, and is queried correctly.</summary>
+public sealed class SchemaMigrationTests
+{
+    [Fact]
+    public async Task OldCellsLayout_IsMigrated_AndItsReportsStillCount()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-migrate-").FullName;
+        var path = Path.Combine(directory, "aggregator.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                    region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (agent_id, sequence));
+                CREATE TABLE cells (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
+                    vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL, hashrate_ths REAL NOT NULL, power_w REAL NOT NULL,
+                    power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, confidence REAL NOT NULL);
+                CREATE INDEX cells_report ON cells (agent_id, sequence);
+                INSERT INTO reports VALUES ('old-a', 1, 1000, 1060, 'CA', 1, 'v0', 0), ('old-b', 7, 1000, 1060, 'NO', 1, 'v0', 0);
+                INSERT INTO cells VALUES ('old-a', 1, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 10, 300, 0, 0, 0, 0, 0.9),
+                                         ('old-a', 1, 'antpool', 'antpool', 'Bitmain', 'S21', 1, 5, 100, 0, 0, 0, 0, 0.9),
+                                         ('old-b', 7, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 4, 50, 0, 0, 0, 0, 0.9);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
+        {
+            var byPool = await store.HashrateByAsync(Dimension.Pool, 1000, 1001, CancellationToken.None);
+            Assert.Equal(350, byPool.Where(c => c.Entity == "foundryusa").Sum(c => c.Value));
+            Assert.Equal(100, byPool.Single(c => c.Entity == "antpool").Value);
+            Assert.True(await store.StoreAsync(ReportBuilder.Report("new-c", 1, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name) FROM pragma_index_list('cells')";
+        Assert.Equal("cells_by_report", indexes.ExecuteScalar());
+        Directory.Delete(directory, recursive: true);
+    }
+}
