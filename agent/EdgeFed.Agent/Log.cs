@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "Node {Url} unavailable ({Detail}); retrying in {Delay}")]
     public static partial void NodeWatchFailed(ILogger logger, string url, string detail, TimeSpan delay);
 
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Node watcher resumes after block {Height}, the newest already queued (catches up to {MaxCatchUp} blocks)")]
+    public static partial void NodeWatchResumed(ILogger logger, long height, int maxCatchUp);
+
     [LoggerMessage(EventId = 3211, Level = LogLevel.Debug, Message = "Job from {Url}: {Pool} ({Method}), template {Fingerprint}")]
     public static partial void JobObserved(ILogger logger, string url, string pool, string method, string fingerprint);
 

@@ -11,7 +11,8 @@ namespace EdgeFed.Aggregator.Tests;
 /// The main-job scenario (aggregator, two emulated farms, a node mining real block labels, three agents) with several
 /// rounds of SIGKILL at random moments, each process at least once. After recovery every acknowledged window is in the
 /// aggregator exactly once and equals the emulators' ground truth: each farm window counts every miner once, by its
-/// true pool and its true model; each block sighting names the pool of the real label it was mined from.
+/// true pool and its true model; each block sighting names the pool of the real label it was mined from, and the
+/// node agent's sightings have no gap (after a restart it catches up from its newest queued block).
 /// </summary>
 public sealed class KillRoundsTests(ITestOutputHelper output)
 {
@@ -49,7 +50,7 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
         await using var __ = farmB;
         var nodeManifest = Path.Combine(directory, "node.json");
         using var node = AgentProcess.Start(
-            ["--blocks", blocks, "--last", $"{Blocks}", "--interval-ms", "200", "--catalog", catalog, "--manifest", nodeManifest, "--duration-seconds", "300"],
+            ["--blocks", blocks, "--last", $"{Blocks}", "--interval-ms", "300", "--catalog", catalog, "--manifest", nodeManifest, "--duration-seconds", "300"],
             verb: "simulate-node");
         await node.WaitForAsync(log => log.Contains("\"url\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         var nodeUrl = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(nodeManifest)).RootElement.GetProperty("url").GetString();
@@ -94,7 +95,13 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
                 }
             }
 
-            // Recovery: everything any incarnation queued reaches the aggregator (bounded).
+            // Recovery: every agent's last incarnation gets a few windows through, and everything any incarnation
+            // queued reaches the aggregator (bounded).
+            foreach (var (id, process) in running)
+            {
+                await process.WaitForAsync(log => AgentLog.Acks(log).Count() >= 3, TimeSpan.FromSeconds(60));
+            }
+
             var deadline = DateTime.UtcNow.AddSeconds(90);
             while (agents.Keys.FirstOrDefault(id => Missing(directory, id, logs[id], running[id]).Count > 0) is { } behind)
             {
@@ -122,7 +129,7 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
             AssertAcknowledgedStoredOnce(directory, id, logs[id]);
             var empty = TestProcesses.StoredSequences(DatabasePath(directory), id).Count - windows.Count;
             output.WriteLine($"{id}: {windows.Count} windows with cells, {empty} without (no poll cycle finished inside them)");
-            Assert.True(windows.Count >= 10, $"{id}: only {windows.Count} windows stored");
+            Assert.True(windows.Count >= 5, $"{id}: only {windows.Count} windows stored");
             foreach (var (sequence, counts) in windows)
             {
                 Assert.True(counts.Count == truth.Count && counts.All(c => truth.GetValueOrDefault(c.Key) == c.Value),
@@ -136,6 +143,10 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
         Assert.True(sightings.Count >= 20, $"only {sightings.Count} blocks sighted");
         Assert.Equal(sightings.Count, sightings.Select(s => s.Height).Distinct().Count());
         Assert.All(sightings, s => Assert.Equal(labels[s.Height], s.Pool));
+        var (lowest, highest) = (sightings.Min(s => s.Height), sightings.Max(s => s.Height));
+        Assert.True(highest - lowest + 1 == sightings.Count, // a restarted node agent resumes after its newest queued block
+            $"gaps in the blocks sighted between {lowest} and {highest}: {string.Join(",", Enumerable.Range((int)lowest, (int)(highest - lowest + 1)).Except(sightings.Select(s => (int)s.Height)))} (seed {seed})");
+        output.WriteLine("acks per incarnation: " + string.Join("; ", logs.Select(l => $"{l.Key} {string.Join("/", l.Value.Select(x => AgentLog.Acks(x).Count()))}")));
         output.WriteLine($"farm windows: {FarmWindows(directory, "farm-a").Count} + {FarmWindows(directory, "farm-b").Count}; blocks sighted: {sightings.Count}");
         Directory.Delete(directory, recursive: true);
     }

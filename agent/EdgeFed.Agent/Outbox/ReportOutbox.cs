@@ -78,6 +78,10 @@ public sealed class ReportOutbox : IDisposable
             {
                 using var transaction = _connection.BeginTransaction();
                 Execute("INSERT INTO outbox (sequence, payload) VALUES ($s, $p)", ("$s", (long)report.Sequence), ("$p", payload));
+                if (report.Blocks.MaxBy(b => b.Height) is { } newest)
+                {
+                    Execute("INSERT OR REPLACE INTO last_block (id, hash, height) VALUES (1, $h, $n)", ("$h", newest.BlockHash), ("$n", (long)newest.Height));
+                }
                 var dropped = 0L;
                 while (Scalar("SELECT count(*) FROM outbox") > _options.MaxReports || Scalar("SELECT coalesce(sum(length(payload)), 0) FROM outbox") > _options.MaxBytes)
                 {
@@ -106,6 +110,18 @@ public sealed class ReportOutbox : IDisposable
 
         _arrived.Release();
         return true;
+    }
+
+    /// <summary>The newest block any queued report carried (kept after its report is acknowledged): where a restarted node watcher resumes.</summary>
+    public (string Hash, long Height)? LastQueuedBlock()
+    {
+        lock (_lock)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT hash, height FROM last_block WHERE id = 1";
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+        }
     }
 
     /// <summary>The oldest reports, in sequence order.</summary>
@@ -186,6 +202,7 @@ public sealed class ReportOutbox : IDisposable
                 "CREATE TABLE IF NOT EXISTS outbox (sequence INTEGER PRIMARY KEY, payload BLOB NOT NULL, created TEXT NOT NULL DEFAULT (datetime('now')));" +
                 "CREATE TABLE IF NOT EXISTS rejected (sequence INTEGER PRIMARY KEY, payload BLOB NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL DEFAULT (datetime('now')));" +
                 "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);" +
+                "CREATE TABLE IF NOT EXISTS last_block (id INTEGER PRIMARY KEY CHECK (id = 1), hash TEXT NOT NULL, height INTEGER NOT NULL);" +
                 "INSERT OR IGNORE INTO counters (name, value) VALUES ('dropped', 0);";
             command.ExecuteNonQuery();
             return connection;

@@ -132,6 +132,38 @@ public sealed class WatcherIntegrationTests
     }
 
     [Fact]
+    public async Task NodeWatcher_ResumedAfterARestart_CatchesUpOnWhatWasMinedMeanwhile_AndReportsAGapBeyondReach()
+    {
+        await using var node = await BitcoinRpcEmulator.StartAsync("edgefed", "s3cret", startHeight: 900_000);
+        var viabtc = Coinbase("682736");
+        var lastReported = node.Mine(viabtc.ScriptSig, viabtc.Outputs);
+        for (var i = 0; i < 3; i++)
+        {
+            node.Mine(viabtc.ScriptSig, viabtc.Outputs); // mined while the agent was down
+        }
+
+        using var rpc = BitcoinRpcClient.WithPassword(node.Url, "edgefed", "s3cret");
+        var resumed = new NodeWatcher(rpc, Community);
+        resumed.Resume(lastReported, 900_000);
+        var caughtUp = (await resumed.PollAsync(CancellationToken.None)).OfType<BlockObserved>().Select(b => b.Height);
+
+        var fresh = (await new NodeWatcher(rpc, Community).PollAsync(CancellationToken.None)).OfType<BlockObserved>().Select(b => b.Height);
+        for (var i = 0; i < NodeWatcher.MaxResumeCatchUp + 2; i++)
+        {
+            node.Mine(viabtc.ScriptSig, viabtc.Outputs);
+        }
+
+        var tooFar = new NodeWatcher(rpc, Community);
+        tooFar.Resume(lastReported, 900_000);
+        var afterGap = await tooFar.PollAsync(CancellationToken.None);
+
+        Assert.Equal([900_001L, 900_002L, 900_003L], caughtUp);
+        Assert.Equal([900_003L], fresh); // without resuming only the tip is seen
+        Assert.Equal(NodeWatcher.MaxResumeCatchUp, afterGap.OfType<BlockObserved>().Count());
+        Assert.DoesNotContain(afterGap, e => e is ReorgObserved); // out of reach is a gap, not a reorganisation
+    }
+
+    [Fact]
     public async Task NodeWatcher_UsesTheCookie_AndWrongCredentialsAreAClearError()
     {
         await using var node = await BitcoinRpcEmulator.StartAsync("__cookie__", "c00k1e", startHeight: 1);

@@ -48,6 +48,25 @@ public sealed class ReportOutboxTests : IDisposable
     }
 
     [Fact]
+    public void NewestQueuedBlock_OutlivesItsReportsAcknowledgement_AndARestart()
+    {
+        using (var outbox = Open())
+        {
+            Assert.Null(outbox.LastQueuedBlock());
+            var withBlocks = Report(1);
+            withBlocks.Blocks.Add(new BlockObservation { BlockHash = "aa", Height = 900_001 });
+            withBlocks.Blocks.Add(new BlockObservation { BlockHash = "bb", Height = 900_002 });
+            outbox.Enqueue(withBlocks);
+            outbox.Enqueue(Report(2)); // no blocks: the newest block stays
+            outbox.Acknowledge(1);
+            outbox.Acknowledge(2);
+        }
+
+        using var reopened = Open();
+        Assert.Equal(("bb", 900_002L), reopened.LastQueuedBlock());
+    }
+
+    [Fact]
     public void FullOutbox_DropsTheOldest_AndCountsThemDurably()
     {
         using (var outbox = Open(maxReports: 3))

@@ -13,9 +13,26 @@ public sealed class NodeWatcher(BitcoinRpcClient rpc, PoolAttributor attributor)
 {
     public const int MaxCatchUp = 12;
     public const int Remembered = 288;
+
+    /// <summary>How far back the first poll after <see cref="Resume"/> may fetch: a day of blocks, for an agent that was down that long.</summary>
+    public const int MaxResumeCatchUp = 144;
     private readonly List<BlockObserved> _chain = [];
+    private int _catchUp = MaxCatchUp;
 
     public IReadOnlyList<BlockObserved> Chain => _chain;
+
+    /// <summary>
+    /// Starts from a block reported before a restart, so the first poll fetches what came after it (up to
+    /// <see cref="MaxResumeCatchUp"/>) instead of only the tip. Its pool is not remembered, so runs start afresh.
+    /// </summary>
+    public void Resume(string hash, long height)
+    {
+        if (_chain.Count == 0)
+        {
+            _chain.Add(new BlockObserved(height, hash, PoolAttribution.Unknown, 0, null));
+            _catchUp = MaxResumeCatchUp;
+        }
+    }
 
     public async Task<IReadOnlyList<NodeEvent>> PollAsync(CancellationToken cancellationToken)
     {
@@ -27,7 +44,7 @@ public sealed class NodeWatcher(BitcoinRpcClient rpc, PoolAttributor attributor)
 
         var fetched = new List<NodeBlock>();
         string? hash = tip;
-        while (hash is not null && fetched.Count < MaxCatchUp && _chain.All(b => b.Hash != hash))
+        while (hash is not null && fetched.Count < _catchUp && _chain.All(b => b.Hash != hash))
         {
             var block = NodeBlock.Parse((await rpc.CallAsync("getblock", [hash, 2], cancellationToken)).GetRawText());
             fetched.Add(block);
@@ -62,6 +79,7 @@ public sealed class NodeWatcher(BitcoinRpcClient rpc, PoolAttributor attributor)
             events.Add(observed);
         }
 
+        _catchUp = MaxCatchUp;
         if (_chain.Count > Remembered)
         {
             _chain.RemoveRange(0, _chain.Count - Remembered);

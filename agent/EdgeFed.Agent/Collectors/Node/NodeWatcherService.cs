@@ -1,5 +1,6 @@
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Attribution;
+using EdgeFed.Agent.Outbox;
 using EdgeFed.Agent.Uplink;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Agent.Collectors.Node;
 
-/// <summary>Runs the node watcher when <c>Agent:Node:Url</c> is set: polls the tip, logs blocks, runs and reorgs, buffers blocks for the next report.</summary>
+/// <summary>
+/// Runs the node watcher when <c>Agent:Node:Url</c> is set: polls the tip, logs blocks, runs and reorgs, buffers blocks
+/// for the next report. After a restart it resumes from the newest block already in a queued report, so blocks mined
+/// while it was down (or seen in a window it never closed) are caught up.
+/// </summary>
 public sealed class NodeWatcherService(
-    IOptions<NodeWatchOptions> options, PoolAttributor attributor, ObservationBuffer buffer, TimeProvider time, ILogger<NodeWatcherService> logger)
+    IOptions<NodeWatchOptions> options, PoolAttributor attributor, ObservationBuffer buffer, ReportOutbox outbox, TimeProvider time,
+    ILogger<NodeWatcherService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +30,12 @@ public sealed class NodeWatcherService(
             ? BitcoinRpcClient.WithCookie(new Uri(o.Url), cookie)
             : BitcoinRpcClient.WithPassword(new Uri(o.Url), o.User ?? string.Empty, o.Password ?? string.Empty);
         var watcher = new NodeWatcher(rpc, attributor);
+        if (outbox.LastQueuedBlock() is { } last)
+        {
+            watcher.Resume(last.Hash, last.Height);
+            Log.NodeWatchResumed(logger, last.Height, NodeWatcher.MaxResumeCatchUp);
+        }
+
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
