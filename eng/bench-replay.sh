@@ -10,10 +10,10 @@ aggregator="$root/artifacts/bin/EdgeFed.Aggregator/release/edgefed-aggregator"
 "$aggregator" replay --blocks "$blocks" --window month >/dev/null 2>&1 # warm the file cache
 now() { date +%s.%N; }
 best_ours=999; best_pandas=999
+mci=$(mktemp); trap 'rm -f "$mci"' EXIT
 for run in 1 2 3; do
   t0=$(now)
-  "$aggregator" replay --blocks "$blocks" --window month >/dev/null 2>&1
-  "$aggregator" replay --blocks "$blocks" --mci >/dev/null 2>&1
+  "$aggregator" replay --blocks "$blocks" --window month --mci-out "$mci" >/dev/null 2>&1
   t1=$(now)
   /usr/bin/python3 "$root/eng/replay_pandas.py" "$blocks" >/dev/null
   t2=$(now)
@@ -21,4 +21,4 @@ for run in 1 2 3; do
   best_pandas=$(echo "$t1 $t2 $best_pandas" | awk '{d = $2 - $1; print (d < $3 ? d : $3)}')
   echo "run $run: ours $(echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}') s, pandas $(echo "$t1 $t2" | awk '{printf "%.2f", $2 - $1}') s"
 done
-echo "best of 3: ours $best_ours s (two processes: monthly, then daily MCI), pandas $best_pandas s, ratio $(echo "$best_pandas $best_ours" | awk '{printf "%.1f", $1 / $2}')x"
+echo "best of 3: ours $best_ours s (one process: monthly to stdout, daily MCI to a file, one read), pandas $best_pandas s, ratio $(echo "$best_pandas $best_ours" | awk '{printf "%.1f", $1 / $2}')x"

@@ -99,4 +99,23 @@ public sealed class ReplayTests
         Assert.Equal(2, badExit);
         Assert.Contains("/nonexistent.csv.gz", badOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReplayCommand_MciOut_WritesTheSameIndexAsMci_FromOneRead()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"edgefed-mci-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (exit, monthly, _) = await TestProcesses.RunAggregatorAsync("replay", "--blocks", BlocksFile, "--window", "month", "--mci-out", file);
+            var (mciExit, mci, _) = await TestProcesses.RunAggregatorAsync("replay", "--blocks", BlocksFile, "--mci");
+
+            Assert.Equal((0, 0), (exit, mciExit));
+            Assert.Contains(JsonDocument.Parse(monthly).RootElement.EnumerateArray(), w => w.GetProperty("window").GetString() == "2023-12");
+            Assert.Equal(mci.Trim(), (await File.ReadAllTextAsync(file)).Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

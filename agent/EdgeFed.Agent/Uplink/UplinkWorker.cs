@@ -48,7 +48,9 @@ public sealed class UplinkWorker(
                 Log.ReEnrolling(logger, ex.Status.Detail);
                 await uplink.EnsureEnrolledAsync(force: true, stoppingToken);
             }
-            catch (RpcException ex) when (RetryPolicy.IsTransient(ex.StatusCode) && !stoppingToken.IsCancellationRequested)
+            // CANCELLED while we are not stopping was not our doing: the aggregator cancelled the call (e.g. while
+            // shutting down). That is not a refusal of this agent, so it is retried like a transient failure.
+            catch (RpcException ex) when ((RetryPolicy.IsTransient(ex.StatusCode) || ex.StatusCode == StatusCode.Cancelled) && !stoppingToken.IsCancellationRequested)
             {
                 var delay = RetryPolicy.Default.Delay(++attempt);
                 Log.UplinkRetrying(logger, ex.StatusCode.ToString(), ex.Status.Detail, delay);

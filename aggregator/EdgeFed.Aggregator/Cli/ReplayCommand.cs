@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace EdgeFed.Aggregator.Cli;
 
 /// <summary>
-/// <c>edgefed-aggregator replay --blocks FILE [--window day|week|month] [--group proxy] [--format json|table] [--mci]</c>:
+/// <c>edgefed-aggregator replay --blocks FILE [--window day|week|month] [--group proxy] [--format json|table] [--mci] [--mci-out FILE]</c>:
 /// concentration per calendar window from block labels (<c>height,pool_slug,date</c>, gzip or plain). JSON to
 /// stdout; a progress bar on stderr when it is a terminal; exit 2 on unreadable input.
 /// </summary>
@@ -26,7 +26,8 @@ public static class ReplayCommand
         var format = new Option<string>("--format") { DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "table");
         var mci = new Option<bool>("--mci") { Description = "The Mining Centralization Index view: daily top-2..top-6 with 30-day moving averages" };
-        var command = new Command("replay", "Concentration per window from block labels.") { blocks, window, group, format, mci };
+        var mciOut = new Option<string?>("--mci-out") { Description = "Also write the --mci view to this file, from the same read of the labels" };
+        var command = new Command("replay", "Concentration per window from block labels.") { blocks, window, group, format, mci, mciOut };
         command.SetAction(async (result, cancellationToken) =>
         {
             var kind = result.GetValue(mci) ? WindowKind.Day : Enum.Parse<WindowKind>(result.GetValue(window)!, ignoreCase: true);
@@ -34,7 +35,14 @@ public static class ReplayCommand
             try
             {
                 var watch = Stopwatch.StartNew();
-                var windows = WithProgress(progress => BlockReplay.Run(BlockLabels.Read(result.GetValue(blocks)!, progress), kind, groups).ToList());
+                var labels = WithProgress(progress => BlockLabels.Read(result.GetValue(blocks)!, progress).ToList());
+                var windows = BlockReplay.Run(labels, kind, groups).ToList();
+                if (result.GetValue(mciOut) is { } mciPath)
+                {
+                    var days = kind == WindowKind.Day ? windows : BlockReplay.Run(labels, WindowKind.Day, groups).ToList();
+                    await File.WriteAllTextAsync(mciPath, JsonSerializer.Serialize(MciView.Build(days).Select(MciJson), Json) + Environment.NewLine, cancellationToken);
+                }
+
                 var output = result.GetValue(mci)
                     ? JsonSerializer.Serialize(MciView.Build(windows).Select(MciJson), Json)
                     : result.GetValue(format) == "table" ? null : JsonSerializer.Serialize(windows.Select(WindowJson), Json);

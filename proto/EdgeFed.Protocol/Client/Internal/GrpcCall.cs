@@ -327,7 +327,9 @@ internal sealed class GrpcCall<TRequest, TResponse> : IGrpcCall<TResponse>, ICli
             // The handler tears down a request's body stream when its connection dies (a reset, a proxy gone): a
             // transport failure, so UNAVAILABLE, as the gRPC spec has it, not INTERNAL.
             ObjectDisposedException => new Status(StatusCode.Unavailable, $"Connection to {_channel.Address} lost: {ex.Message}"),
-            OperationCanceledException => new Status(StatusCode.Cancelled, "Call cancelled."),
+            // Neither the caller's token nor the deadline fired: the handler cancelled the request because its
+            // connection went away underneath it. A transport failure, so UNAVAILABLE and retryable, not CANCELLED.
+            OperationCanceledException => new Status(StatusCode.Unavailable, $"Call to {_channel.Address} aborted: its connection was torn down."),
             _ => new Status(StatusCode.Internal, string.Create(CultureInfo.InvariantCulture, $"{ex.GetType().Name}: {ex.Message}")),
         };
     }
