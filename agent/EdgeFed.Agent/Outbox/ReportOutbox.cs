@@ -82,6 +82,7 @@ public sealed class ReportOutbox : IDisposable
                 {
                     Execute("INSERT OR REPLACE INTO last_block (id, hash, height) VALUES (1, $h, $n)", ("$h", newest.BlockHash), ("$n", (long)newest.Height));
                 }
+
                 var dropped = 0L;
                 while (Scalar("SELECT count(*) FROM outbox") > _options.MaxReports || Scalar("SELECT coalesce(sum(length(payload)), 0) FROM outbox") > _options.MaxBytes)
                 {

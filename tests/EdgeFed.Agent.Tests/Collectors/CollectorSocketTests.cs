@@ -28,7 +28,9 @@ public sealed class CollectorSocketTests
         ["get_error_code"] = "whatsminer/v2/get_error_code_with_errors.json",
     };
 
-    private static MinerCollector Collector(int timeoutMs = 1000) =>
+    // Generous by default: tests that expect an answer must not fail because a busy 2-core CI machine was slow
+    // (it did, once, at 1 s); tests about timeouts set their own short one.
+    private static MinerCollector Collector(int timeoutMs = 10_000) =>
         new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
 
     [Theory]
