@@ -137,7 +137,8 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
             }
         }
 
-        var labels = BlockLabels.Read(blocks).TakeLast(Blocks).ToDictionary(b => (long)b.Height, b => ExpectedPool(PoolCatalog.Load(catalog), b.Pool));
+        var pools = PoolCatalog.Load(catalog);
+        var labels = BlockLabels.Read(blocks).TakeLast(Blocks).ToDictionary(b => (long)b.Height, b => ExpectedPool(pools, b.Pool));
         var sightings = BlockSightings(directory, "node-us");
         AssertAcknowledgedStoredOnce(directory, "node-us", logs["node-us"]);
         Assert.True(sightings.Count >= 20, $"only {sightings.Count} blocks sighted");
