@@ -5,12 +5,9 @@ var root = new RootCommand("EdgeFed agent: reads miners, classifies on-device, s
 {
     RunCommand.Create(),
     ProbeCommand.Create(),
-    SimulateCommand.Create(),
-    SimulateNodeCommand.Create(),
     PollCommand.Create(),
     DecodeCommand.Create(),
     IdentifyCommand.Create(),
-    FeaturesCommand.Create(),
     ClassifyCommand.Create(),
 };
 

@@ -1,6 +1,6 @@
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Uplink;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Core;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests;
@@ -17,6 +17,18 @@ public sealed class RetryPolicyTests
     [InlineData(StatusCode.PermissionDenied, false)]
     public void OnlyTransientStatuses_AreRetried(StatusCode code, bool transient) =>
         Assert.Equal(transient, RetryPolicy.IsTransient(code));
+
+    [Fact]
+    public void AConnectionTheServerClosed_IsRetried_ButAnInternalStatusTheServerSent_IsNot()
+    {
+        var closed = new RpcException(new Status(StatusCode.Internal, "Error reading next message.",
+            new HttpProtocolException(0, "The HTTP/2 server closed the connection.", null)));
+        var sent = new RpcException(new Status(StatusCode.Internal, "A request message is not valid protobuf."));
+
+        Assert.True(RetryPolicy.IsTransient(closed));
+        Assert.False(RetryPolicy.IsTransient(sent));
+        Assert.True(RetryPolicy.IsTransient(new RpcException(new Status(StatusCode.Unavailable, "down"))));
+    }
 
     [Fact]
     public void Backoff_GrowsExponentially_AndIsCapped()

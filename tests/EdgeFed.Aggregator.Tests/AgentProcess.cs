@@ -29,9 +29,14 @@ internal sealed class AgentProcess : IDisposable
         }
     }
 
-    public static AgentProcess Start(IEnumerable<string> args, string verb = "run")
+    public static AgentProcess Start(IEnumerable<string> args, string verb = "run") => Start(TestProcesses.Agent, verb, args);
+
+    /// <summary>A command of edgefed-sim (the emulators), with the same log capture.</summary>
+    public static AgentProcess StartSimulator(string verb, IEnumerable<string> args) => Start(TestProcesses.Simulator, verb, args);
+
+    private static AgentProcess Start(string binary, string verb, IEnumerable<string> args)
     {
-        var info = new ProcessStartInfo(TestProcesses.Agent) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(verb);
         foreach (var arg in args)
         {

@@ -83,7 +83,7 @@ public sealed class AgentUplinkTests
     public async Task NodeAgent_BlocksItSees_ReachTheBlockConcentration()
     {
         await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1);
-        await using var node = await EdgeFed.Agent.Emulator.BitcoinRpcEmulator.StartAsync("rpc", "pw", startHeight: 900_000);
+        await using var node = await EdgeFed.Emulator.BitcoinRpcEmulator.StartAsync("rpc", "pw", startHeight: 900_000);
         var (viabtc, btctop) = (RealCoinbase("682736"), RealCoinbase("507516"));
         node.Mine(viabtc.ScriptSig, viabtc.Outputs);
         using var agent = BuildAgent(aggregator, Path.Combine(aggregator.Directory, "node-agent"), extra: new()
@@ -126,7 +126,7 @@ public sealed class AgentUplinkTests
         while (true)
         {
             var blocks = await aggregator.Client.GetConcentrationAsync(new ConcentrationRequest { Dimension = Dimension.Pool, Basis = Basis.Blocks },
-                new Protocol.Client.CallOptions(CancellationToken: cancellationToken));
+                new Grpc.Core.CallOptions(cancellationToken: cancellationToken));
             if (blocks.Total >= count)
             {
                 return blocks;

@@ -1,7 +1,6 @@
 using System.Net;
 using EdgeFed.Aggregator.Extensions;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Server;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
@@ -64,7 +63,7 @@ public sealed class AggregatorHost : IAsyncDisposable
         }));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
-        var address = app.ListeningAddresses().Single();
+        var address = app.Urls.Single();
         if (certificate is not null)
         {
             address = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal); // the name on the certificate

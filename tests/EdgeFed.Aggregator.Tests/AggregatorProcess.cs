@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Net.Client;
+using Grpc.Core;
+using Grpc.Health.V1;
 
 namespace EdgeFed.Aggregator.Tests;
 
@@ -34,12 +35,12 @@ internal sealed class AggregatorProcess : IDisposable
     public static async Task<GrpcChannel> ConnectAsync(int port)
     {
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var health = new Protocol.Health.Health.HealthClient(channel);
+        var health = new Health.HealthClient(channel);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await health.CheckAsync(new Protocol.Health.V1.HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(2)));
+                await health.CheckAsync(new HealthCheckRequest(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2)));
                 return channel;
             }
             catch (RpcException) when (attempt < 200)

@@ -1,6 +1,6 @@
 using EdgeFed.Aggregator.Alerts;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Net.Client;
+using Grpc.Core;
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Core;
+using Grpc.Health.V1;
 using EdgeFed.Protocol.V1;
 using Xunit;
 using static EdgeFed.Aggregator.Tests.ReportBuilder;
@@ -20,7 +20,7 @@ public sealed class HardeningTests
         host.Client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + key } }, DateTime.UtcNow.AddSeconds(30)));
 
     private static async Task<bool> ServingAsync(AggregatorHost host) =>
-        (await new Protocol.Health.Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving;
+        (await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving;
 
     [Fact]
     public async Task AgentAboveItsReportRate_GetsResourceExhausted_OthersAreServed()

@@ -1,5 +1,5 @@
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Net.Client;
+using Grpc.Core;
 using EdgeFed.Protocol.V1;
 using Xunit;
 using static EdgeFed.Aggregator.Tests.ReportBuilder;

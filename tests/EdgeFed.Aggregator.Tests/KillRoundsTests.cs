@@ -1,5 +1,5 @@
 using EdgeFed.Agent.Attribution;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Protocol.Domain;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -49,9 +49,8 @@ public sealed class KillRoundsTests(ITestOutputHelper output)
         var (farmB, manifestB) = await TestFarm.StartAsync(directory, MinersPerFarm, seed: 22, "127.98.2.1", adjust: KeepAnswering);
         await using var __ = farmB;
         var nodeManifest = Path.Combine(directory, "node.json");
-        using var node = AgentProcess.Start(
-            ["--blocks", blocks, "--last", $"{Blocks}", "--interval-ms", "300", "--catalog", catalog, "--manifest", nodeManifest, "--duration-seconds", "300"],
-            verb: "simulate-node");
+        using var node = AgentProcess.StartSimulator("simulate-node",
+            ["--blocks", blocks, "--last", $"{Blocks}", "--interval-ms", "300", "--catalog", catalog, "--manifest", nodeManifest, "--duration-seconds", "300"]);
         await node.WaitForAsync(log => log.Contains("\"url\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
         var nodeUrl = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(nodeManifest)).RootElement.GetProperty("url").GetString();
 

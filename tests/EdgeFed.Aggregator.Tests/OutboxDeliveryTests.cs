@@ -1,4 +1,4 @@
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Protocol.V1;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Net.Client;
+using Grpc.Core;
 using EdgeFed.Protocol.V1;
 using Microsoft.Data.Sqlite;
 using Xunit;

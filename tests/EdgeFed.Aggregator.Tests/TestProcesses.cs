@@ -12,6 +12,8 @@ internal static class TestProcesses
 
     public static string Agent => Built("EdgeFed.Agent", "edgefed-agent");
 
+    public static string Simulator => Built("EdgeFed.Emulator", "edgefed-sim");
+
     /// <summary>Runs edgefed-aggregator to completion (bounded); stdout, then stderr.</summary>
     public static async Task<(int Exit, string Stdout, string Stderr)> RunAggregatorAsync(params string[] args)
     {

@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using EdgeFed.Aggregator.Extensions;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Server;
+using Grpc.Net.Client;
+using Grpc.Core;
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Builder;
@@ -68,7 +67,7 @@ internal static class IngestBenchmark
         }
     }
 
-    private static Uri Address(WebApplication app) => new(app.ListeningAddresses().Single());
+    private static Uri Address(WebApplication app) => new(app.Urls.Single());
 
     private sealed record Result(double Rate, double P50, double P99);
 
@@ -198,10 +197,9 @@ internal static class IngestBenchmark
             return app;
         }
 
-        builder.Services.AddGrpcTransport();
-        builder.Services.AddSingleton<AckingSink>();
+        builder.Services.AddGrpc();
         var sink = builder.Build();
-        sink.MapGrpcService<AckingSink>(AggregatorContract.BindService);
+        sink.MapGrpcService<AckingSink>();
         await sink.StartAsync();
         return sink;
     }

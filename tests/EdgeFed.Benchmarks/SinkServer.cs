@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Server;
+using Grpc.Core;
+using EdgeFed.Benchmarks.V1;
 using EdgeFed.Protocol.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +19,6 @@ namespace EdgeFed.Benchmarks;
 /// </summary>
 public sealed class SinkServer : IAsyncDisposable
 {
-    public static readonly Method<AggregateReport, ReportAck> Collect = new(MethodType.ClientStreaming, "edgefed.bench.v1.Sink", "Collect");
     private readonly WebApplication _app;
 
     private SinkServer(WebApplication app, Uri address)
@@ -34,10 +33,10 @@ public sealed class SinkServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpcTransport();
+        builder.Services.AddGrpc();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
-        app.MapGrpcService<Sink>(binder => binder.AddClientStreamingMethod(Collect, (sink, requests, context) => sink.CollectAsync(requests, context)));
+        app.MapGrpcService<CountingSink>();
         app.MapPost("/raw", async context =>
         {
             context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = null;
@@ -52,7 +51,7 @@ public sealed class SinkServer : IAsyncDisposable
             await context.Response.WriteAsync(bytes.ToString(CultureInfo.InvariantCulture), context.RequestAborted);
         });
         await app.StartAsync();
-        var address = app.ListeningAddresses().Single();
+        var address = app.Urls.Single();
         return new SinkServer(app, new Uri(address));
     }
 
@@ -62,9 +61,9 @@ public sealed class SinkServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed class Sink
+    private sealed class CountingSink : Sink.SinkBase
     {
-        public async Task<ReportAck> CollectAsync(IAsyncStreamReader<AggregateReport> requests, Protocol.Server.ServerCallContext context)
+        public override async Task<ReportAck> Collect(IAsyncStreamReader<AggregateReport> requests, ServerCallContext context)
         {
             ulong count = 0;
             while (await requests.MoveNext(context.CancellationToken))

@@ -1,12 +1,10 @@
-using System.Security.Cryptography.X509Certificates;
 using EdgeFed.Agent.Outbox;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Health.V1;
 using EdgeFed.Protocol.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using HealthClient = EdgeFed.Protocol.Health.Health.HealthClient;
 
 namespace EdgeFed.Agent.Uplink;
 
@@ -24,24 +22,14 @@ public sealed class AggregatorUplink : IDisposable
         _options = options.Value;
         _state = state;
         _logger = logger;
-        var channelOptions = new GrpcChannelOptions
-        {
-            ConnectionWrapper = stream => new CountingStream(stream),
-            SendCompression = _options.ReportCompression == "gzip" ? "gzip" : null,
-        };
-        if (!string.IsNullOrEmpty(_options.AggregatorCaFile))
-        {
-            channelOptions.RootCertificates = [X509CertificateLoader.LoadCertificateFromFile(_options.AggregatorCaFile)];
-        }
-
-        _channel = GrpcChannel.ForAddress(_options.AggregatorUrl, channelOptions);
+        _channel = AggregatorChannel.Create(_options.AggregatorUrl, _options.AggregatorCaFile);
         _client = new Protocol.V1.Aggregator.AggregatorClient(_channel);
     }
 
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckHealthAsync(CancellationToken cancellationToken)
     {
-        var response = await new HealthClient(_channel).CheckAsync(
-            new HealthCheckRequest { Service = Protocol.V1.Aggregator.ServiceName }, Deadline(cancellationToken));
+        var response = await new Health.HealthClient(_channel).CheckAsync(
+            new HealthCheckRequest { Service = Protocol.V1.Aggregator.Descriptor.FullName }, Deadline(cancellationToken));
         return response.Status;
     }
 
@@ -55,7 +43,7 @@ public sealed class AggregatorUplink : IDisposable
 
         if (string.IsNullOrEmpty(_options.EnrolmentToken))
         {
-            throw new RpcException(StatusCode.Unauthenticated, "This agent has no key yet and Agent:EnrolmentToken is not set.");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "This agent has no key yet and Agent:EnrolmentToken is not set."));
         }
 
         var response = await _client.EnrollAsync(new EnrollRequest
@@ -74,11 +62,17 @@ public sealed class AggregatorUplink : IDisposable
     public ReportSession OpenReportStream(string agentKey, TimeSpan ackTimeout, CancellationToken cancellationToken)
     {
         var headers = new Metadata { { "authorization", "Bearer " + agentKey } };
-        return new ReportSession(_client.Report(new CallOptions(headers, CancellationToken: cancellationToken)), ackTimeout);
+        if (_options.ReportCompression == "gzip")
+        {
+            // Grpc.Net.Client compresses the request messages of a call that names an algorithm in this header.
+            headers.Add("grpc-internal-encoding-request", "gzip");
+        }
+
+        return new ReportSession(_client.Report(new CallOptions(headers, cancellationToken: cancellationToken)), ackTimeout);
     }
 
     public void Dispose() => _channel.Dispose();
 
     private static CallOptions Deadline(CancellationToken cancellationToken) =>
-        new(Deadline: DateTime.UtcNow.AddSeconds(15), CancellationToken: cancellationToken);
+        new(deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);
 }

@@ -1,6 +1,5 @@
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
 using EdgeFed.Protocol.V1;
+using Grpc.Core;
 
 namespace EdgeFed.Agent.Uplink;
 
@@ -27,10 +26,38 @@ public sealed class ReportSession(AsyncDuplexStreamingCall<AggregateReport, Repo
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && !cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(StatusCode.Unavailable, $"No ack for report {report.Sequence} within {ackTimeout.TotalSeconds:0.#} s; reopening the stream.");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"No ack for report {report.Sequence} within {ackTimeout.TotalSeconds:0.#} s; reopening the stream."));
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            // Grpc.Net.Client can throw the HTTP/2 layer's exception from a write when the connection breaks
+            // (grpc/grpc-dotnet#2638); the call's own status, when it has one, says more.
+            throw await StatusAfterBrokenWriteAsync(report.Sequence, ex, cancellationToken);
         }
 
-        throw new RpcException(StatusCode.Unavailable, $"The aggregator closed the Report stream before acknowledging report {report.Sequence}.");
+        throw new RpcException(new Status(StatusCode.Unavailable, $"The aggregator closed the Report stream before acknowledging report {report.Sequence}."));
+    }
+
+    private async Task<RpcException> StatusAfterBrokenWriteAsync(ulong sequence, Exception writeError, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(TimeSpan.FromSeconds(1));
+            while (await call.ResponseStream.MoveNext(wait.Token))
+            {
+            }
+        }
+        catch (RpcException status) when (status.StatusCode != StatusCode.Cancelled)
+        {
+            return status;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException or IOException or HttpRequestException)
+        {
+            // No status beyond the broken connection itself.
+        }
+
+        return new RpcException(new Status(StatusCode.Unavailable, $"The connection to the aggregator broke while sending report {sequence}: {writeError.Message}", writeError));
     }
 
     public async Task CompleteAsync(CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using EdgeFed.Protocol.Grpc;
+using Grpc.Core;
 
 namespace EdgeFed.Agent.Uplink;
 
@@ -14,6 +14,15 @@ public sealed class RetryPolicy(TimeSpan initial, TimeSpan max, Random? random =
 
     public static bool IsTransient(StatusCode code) =>
         code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    /// <summary>
+    /// A transient status, or a status the client made up for a broken connection: Grpc.Net.Client reports a
+    /// connection the server closed (GOAWAY, reset) while reading as INTERNAL with the HTTP/2 error as its debug
+    /// exception. A status the server sent has no debug exception, so its verdict stands.
+    /// </summary>
+    public static bool IsTransient(RpcException error) =>
+        IsTransient(error.StatusCode)
+        || (error.StatusCode is StatusCode.Internal or StatusCode.Unknown && error.Status.DebugException is IOException or HttpRequestException);
 
     /// <summary>The delay before retry number <paramref name="attempt"/> (1-based): uniform in [0, min(max, initial·2^(attempt-1))].</summary>
     public TimeSpan Delay(int attempt)

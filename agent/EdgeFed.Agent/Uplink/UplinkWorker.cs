@@ -1,5 +1,5 @@
 using EdgeFed.Agent.Outbox;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,13 +25,15 @@ public sealed class UplinkWorker(
     {
         var attempt = 0;
         var reEnrolled = false;
+        var enrolAgain = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var health = await uplink.CheckHealthAsync(stoppingToken);
                 Log.AggregatorHealth(logger, options.Value.AggregatorUrl, health.ToString());
-                var key = await uplink.EnsureEnrolledAsync(force: false, stoppingToken);
+                var key = await uplink.EnsureEnrolledAsync(force: enrolAgain, stoppingToken);
+                enrolAgain = false;
                 using var session = uplink.OpenReportStream(key, outboxOptions.Value.AckTimeout, stoppingToken);
                 attempt = 0;
                 if (await DrainAsync(session, stoppingToken))
@@ -46,14 +48,21 @@ public sealed class UplinkWorker(
                 // The aggregator no longer knows our key (e.g. its database was reset): enrol again, once.
                 reEnrolled = true;
                 Log.ReEnrolling(logger, ex.Status.Detail);
-                await uplink.EnsureEnrolledAsync(force: true, stoppingToken);
+                enrolAgain = true;
             }
             // CANCELLED while we are not stopping was not our doing: the aggregator cancelled the call (e.g. while
             // shutting down). That is not a refusal of this agent, so it is retried like a transient failure.
-            catch (RpcException ex) when ((RetryPolicy.IsTransient(ex.StatusCode) || ex.StatusCode == StatusCode.Cancelled) && !stoppingToken.IsCancellationRequested)
+            catch (RpcException ex) when ((RetryPolicy.IsTransient(ex) || ex.StatusCode == StatusCode.Cancelled) && !stoppingToken.IsCancellationRequested)
             {
                 var delay = RetryPolicy.Default.Delay(++attempt);
                 Log.UplinkRetrying(logger, ex.StatusCode.ToString(), ex.Status.Detail, delay);
+                await Task.Delay(delay, time, stoppingToken);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+            {
+                // A broken connection that Grpc.Net.Client did not turn into a status (grpc/grpc-dotnet#2638): transient.
+                var delay = RetryPolicy.Default.Delay(++attempt);
+                Log.UplinkRetrying(logger, nameof(StatusCode.Unavailable), ex.Message, delay);
                 await Task.Delay(delay, time, stoppingToken);
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)

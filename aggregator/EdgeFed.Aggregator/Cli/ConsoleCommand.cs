@@ -1,6 +1,6 @@
 using System.CommandLine;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Net.Client;
+using Grpc.Core;
 using Spectre.Console;
 
 namespace EdgeFed.Aggregator.Cli;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using EdgeFed.Aggregator.Extensions;
-using EdgeFed.Protocol.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,7 +38,7 @@ public static class ServeCommand
             return 2;
         }
 
-        var addresses = app.ListeningAddresses();
+        var addresses = app.Urls;
         Log.Listening(app.Services.GetRequiredService<ILogger<AggregatorOptions>>(), string.Join(", ", addresses),
             Path.GetFullPath(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value.DatabasePath));
         await app.WaitForShutdownAsync(cancellationToken);

@@ -1,5 +1,6 @@
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Health.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Health.V1;
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
 
@@ -26,9 +27,9 @@ public sealed record Snapshot(
     /// <summary>Reads a snapshot covering the last <paramref name="window"/> (null: everything stored).</summary>
     public static async Task<Snapshot> ReadAsync(GrpcChannel channel, TimeSpan? window, CancellationToken cancellationToken)
     {
-        var options = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken);
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
         var client = new Protocol.V1.Aggregator.AggregatorClient(channel);
-        var health = await new Protocol.Health.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
         var now = DateTimeOffset.UtcNow;
         var views = new List<(string, ConcentrationResponse)>();
         foreach (var (name, dimension, basis) in ViewList)

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeFed.Protocol.Client;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Health.V1;
+using Grpc.Net.Client;
+using Grpc.Core;
+using Grpc.Health.V1;
 using EdgeFed.Protocol.V1;
 
 namespace EdgeFed.Aggregator.Cli;
@@ -40,7 +40,7 @@ public static class StatusCommand
         }
 
         using var channel = GrpcChannel.ForAddress(url);
-        var options = new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10), CancellationToken: cancellationToken);
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
         try
         {
             if (text)
@@ -49,7 +49,7 @@ public static class StatusCommand
                 return 0;
             }
 
-            var health = await new Protocol.Health.Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
+            var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), options);
             var concentration = await new Protocol.V1.Aggregator.AggregatorClient(channel).GetConcentrationAsync(
                 new ConcentrationRequest { Dimension = dimension, Basis = basis }, options);
             var json = new JsonObject

@@ -1,5 +1,5 @@
 using EdgeFed.Aggregator.Storage;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Core;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +21,7 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
         {
             if (request.Dimension is not (Dimension.Pool or Dimension.TemplateProvider or Dimension.Unspecified))
             {
-                throw new RpcException(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only."));
             }
 
             var blocks = BlockMerger.Merge(await store.BlockSightingsAsync(from, to, cancellationToken));
@@ -34,7 +34,7 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
         {
             if (request.Dimension == Dimension.Unspecified)
             {
-                throw new RpcException(StatusCode.InvalidArgument, "dimension: required.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: required."));
             }
 
             // Reported hashrate is published only where k distinct agents stand behind it, and no agent outweighs the rest.

@@ -1,10 +1,8 @@
 using System.Text.RegularExpressions;
 using EdgeFed.Aggregator.Concentration;
 using EdgeFed.Aggregator.Storage;
-using EdgeFed.Protocol.Grpc;
-using EdgeFed.Protocol.Server;
 using EdgeFed.Protocol.V1;
-using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +11,8 @@ namespace EdgeFed.Aggregator.Ingest;
 /// <summary>
 /// The edgefed.v1.Aggregator service. Domain failures map to gRPC statuses here and nowhere else:
 /// bad enrolment or key → UNAUTHENTICATED, a report for another agent → PERMISSION_DENIED, an invalid report →
-/// INVALID_ARGUMENT naming the field, too many reports or streams → RESOURCE_EXHAUSTED.
+/// INVALID_ARGUMENT naming the field, too many reports or streams → RESOURCE_EXHAUSTED. The agent behind a Report
+/// stream was authenticated by <see cref="AgentAuthInterceptor"/>.
 /// </summary>
 public sealed partial class AggregatorService(
     ReportStore store, IngestLimiter limiter, ConcentrationQuery concentration, IOptions<AggregatorOptions> options, TimeProvider time,
@@ -25,12 +24,12 @@ public sealed partial class AggregatorService(
         if (!AgentKeys.TokenMatches(request.EnrolmentToken, options.Value.EnrolmentToken))
         {
             Log.EnrolmentRefused(logger, request.AgentId);
-            throw new RpcException(StatusCode.Unauthenticated, "Enrolment token is not valid.");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Enrolment token is not valid."));
         }
 
         if (!AgentId().IsMatch(request.AgentId))
         {
-            throw new RpcException(StatusCode.InvalidArgument, "agent_id: use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_id: use 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'."));
         }
 
         var key = AgentKeys.NewKey();
@@ -41,7 +40,7 @@ public sealed partial class AggregatorService(
 
     public override async Task Report(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, ServerCallContext context)
     {
-        var agent = await AuthenticateAsync(context);
+        var agent = AgentAuthInterceptor.AgentOf(context);
         using var slot = limiter.OpenStream();
         await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
         {
@@ -49,7 +48,7 @@ public sealed partial class AggregatorService(
             if (ReportValidator.Validate(report, agent, options.Value, time.GetUtcNow()) is { } problem)
             {
                 Log.ReportRejected(logger, agent, report.Sequence, problem);
-                throw new RpcException(report.AgentId != agent ? StatusCode.PermissionDenied : StatusCode.InvalidArgument, problem);
+                throw new RpcException(new Status(report.AgentId != agent ? StatusCode.PermissionDenied : StatusCode.InvalidArgument, problem));
             }
 
             var stored = await store.StoreAsync(report, time.GetUtcNow(), context.CancellationToken);
@@ -72,14 +71,6 @@ public sealed partial class AggregatorService(
         var response = new ListAlertsResponse();
         response.Alerts.AddRange(await store.ListAlertsAsync(request.Limit is 0 or > 1000 ? 50 : (int)request.Limit, context.CancellationToken));
         return response;
-    }
-
-    private async Task<string> AuthenticateAsync(ServerCallContext context)
-    {
-        var key = AgentKeys.FromAuthorization(context.RequestHeaders.GetValue("authorization"))
-                  ?? throw new RpcException(StatusCode.Unauthenticated, "Missing 'authorization: Bearer <agent key>' metadata; enrol first.");
-        return await store.FindAgentByKeyHashAsync(AgentKeys.Hash(key), context.CancellationToken)
-               ?? throw new RpcException(StatusCode.Unauthenticated, "Unknown agent key; enrol again.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

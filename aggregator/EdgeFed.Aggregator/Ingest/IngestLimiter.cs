@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeFed.Protocol.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Aggregator.Ingest;
@@ -19,7 +19,7 @@ public sealed class IngestLimiter(IOptions<AggregatorOptions> options, TimeProvi
         if (Interlocked.Increment(ref _streams) > options.Value.MaxConcurrentStreams)
         {
             Interlocked.Decrement(ref _streams);
-            throw new RpcException(StatusCode.ResourceExhausted, $"The aggregator serves at most {options.Value.MaxConcurrentStreams} Report streams at once; retry later.");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"The aggregator serves at most {options.Value.MaxConcurrentStreams} Report streams at once; retry later."));
         }
 
         return new Slot(this);
@@ -31,8 +31,8 @@ public sealed class IngestLimiter(IOptions<AggregatorOptions> options, TimeProvi
         var bucket = _buckets.GetOrAdd(agent, _ => new Bucket(options.Value.ReportBurstPerAgent, time.GetTimestamp()));
         if (!bucket.TryTake(options.Value.MaxReportsPerSecondPerAgent, options.Value.ReportBurstPerAgent, time))
         {
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"Agent '{agent}' sends more than {options.Value.MaxReportsPerSecondPerAgent} reports/s (burst {options.Value.ReportBurstPerAgent}); retry later.");
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"Agent '{agent}' sends more than {options.Value.MaxReportsPerSecondPerAgent} reports/s (burst {options.Value.ReportBurstPerAgent}); retry later."));
         }
     }
 

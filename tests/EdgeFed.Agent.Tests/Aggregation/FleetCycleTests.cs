@@ -1,7 +1,7 @@
 using EdgeFed.Agent.Aggregation;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Tests.Inference;
 using EdgeFed.Protocol.Domain;

@@ -1,5 +1,5 @@
 using EdgeFed.Agent.Aggregation;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Agent.Tests.Inference;
 using EdgeFed.Agent.Tests.Outbox;

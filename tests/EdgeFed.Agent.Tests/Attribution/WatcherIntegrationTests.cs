@@ -6,7 +6,7 @@ using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;
 using EdgeFed.Agent.Collectors.Node;
 using EdgeFed.Agent.Collectors.Stratum;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests.Attribution;

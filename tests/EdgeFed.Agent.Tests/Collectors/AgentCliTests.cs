@@ -11,6 +11,9 @@ public sealed class AgentCliTests
     private static string Agent => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Agent",
         new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-agent"));
 
+    private static string Simulator => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Emulator",
+        new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-sim"));
+
     [Fact]
     public async Task Probe_PrintsTheNormalisedSample_WithTheContractKeys()
     {
@@ -53,7 +56,7 @@ public sealed class AgentCliTests
     public async Task Simulate_ThenPoll_PrintsAPerFamilySummary()
     {
         var manifest = Path.Combine(Directory.CreateTempSubdirectory("edgefed-farm-").FullName, "farm.json");
-        var info = new ProcessStartInfo(Agent) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(Simulator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "simulate", "--miners", "60", "--seed", "5", "--base-address", "127.78.1.1", "--port", "0", "--http-port", "0", "--faulty", "0", "--duration-seconds", "90", "--manifest", manifest })
         {
             info.ArgumentList.Add(arg);
@@ -85,13 +88,23 @@ public sealed class AgentCliTests
     [Theory]
     [InlineData("poll", "--manifest", "/nonexistent/farm.json")]
     [InlineData("poll", "--targets", "127.0.0.1:notaport")]
-    [InlineData("features", "--out", "/proc/edgefed-no-such-dir", "--miners", "2", "--polls", "1")]
     public async Task BadArguments_ExitTwo_WithAMessage_NotAStackTrace(params string[] args)
     {
         var (exit, output) = await ProcessRunner.RunAsync(Agent, args, TimeSpan.FromMinutes(1));
 
         Assert.Equal(2, exit);
         Assert.StartsWith("edgefed-agent ", output.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Features_IntoAnUnwritableFolder_ExitsTwo_WithAMessage()
+    {
+        var (exit, output) = await ProcessRunner.RunAsync(Simulator, ["features", "--out", "/proc/edgefed-no-such-dir", "--miners", "2", "--polls", "1"],
+            TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("edgefed-sim features: ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,5 @@
 using EdgeFed.Agent.Collectors;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;

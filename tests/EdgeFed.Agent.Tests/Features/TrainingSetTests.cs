@@ -1,5 +1,6 @@
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Features;
+using EdgeFed.Emulator.Training;
 using EdgeFed.Agent.Tests.Collectors;
 using Xunit;
 

@@ -1,7 +1,8 @@
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Features;
+using EdgeFed.Emulator.Training;
 using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Tests.Attribution;
 using EdgeFed.Agent.Tests.Collectors;

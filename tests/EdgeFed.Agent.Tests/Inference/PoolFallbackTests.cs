@@ -1,6 +1,6 @@
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;
-using EdgeFed.Agent.Emulator;
+using EdgeFed.Emulator;
 using EdgeFed.Agent.Inference;
 using EdgeFed.Agent.Tests.Attribution;
 using Microsoft.Extensions.Options;

@@ -10,33 +10,33 @@ public static class PythonPeer
 
     private static string Script(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", name);
 
-    /// <summary>Runs one client scenario against <paramref name="target"/> and returns its JSON result.</summary>
-    public static async Task<JsonElement> RunClientAsync(string target, string scenario)
+    /// <summary>Runs one aggregator_client.py scenario against <paramref name="target"/> and returns its JSON result.</summary>
+    public static async Task<JsonElement> RunClientAsync(string target, string token, string scenario)
     {
-        using var process = Start(Script("interop_client.py"), target, scenario);
+        using var process = Start(Script("aggregator_client.py"), target, token, scenario);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
         var errors = await process.StandardError.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         if (process.ExitCode != 0 || string.IsNullOrWhiteSpace(output))
         {
-            throw new InvalidOperationException($"interop_client.py {scenario} exited {process.ExitCode}: {errors}");
+            throw new InvalidOperationException($"aggregator_client.py {scenario} exited {process.ExitCode}: {errors}");
         }
 
         return JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
     }
 
-    /// <summary>Starts the Python interop server; it stops when disposed (stdin closed, then killed).</summary>
+    /// <summary>Starts aggregator_server.py; it stops when disposed (stdin closed, then killed).</summary>
     public static async Task<PythonServer> StartServerAsync()
     {
-        var process = Start(Script("interop_server.py"));
+        var process = Start(Script("aggregator_server.py"));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
         if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
         {
             var errors = await process.StandardError.ReadToEndAsync(timeout.Token);
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"interop_server.py did not start: {line} {errors}");
+            throw new InvalidOperationException($"aggregator_server.py did not start: {line} {errors}");
         }
 
         return new PythonServer(process, new Uri($"http://127.0.0.1:{line[5..]}"));
@@ -70,7 +70,7 @@ public static class PythonPeer
     {
         public Uri Address { get; } = address;
 
-        /// <summary>Waits for a line the server prints (e.g. "cancelled ServerStream").</summary>
+        /// <summary>Waits for a line the server prints (e.g. "cancelled Report").</summary>
         public async Task<string?> WaitForLineAsync(string prefix, TimeSpan timeout)
         {
             using var cts = new CancellationTokenSource(timeout);

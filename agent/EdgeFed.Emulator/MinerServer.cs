@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using EdgeFed.Agent.Collectors;
+using EdgeFed.Agent.Collectors.Transport;
+using EdgeFed.Emulator.Replies;
+
+namespace EdgeFed.Emulator;
+
+/// <summary>
+/// One emulated miner on its own loopback address and port: the CGMiner-style RPC (one JSON request per
+/// connection, reply, close) or, for a Bitaxe, HTTP/1.1 <c>GET /api/system/info</c>. Offline miners accept and
+/// stay silent; flapping ones reset half their connections.
+/// </summary>
+public sealed class MinerServer : IAsyncDisposable
+{
+    private static readonly TimeSpan RequestReadLimit = TimeSpan.FromSeconds(5);
+    private readonly EmulatedMiner _miner;
+    private readonly TimeProvider _time;
+    private readonly TcpAcceptor _acceptor;
+
+    public MinerServer(EmulatedMiner miner, IPEndPoint bind, TimeProvider time)
+    {
+        _miner = miner;
+        _time = time;
+        _acceptor = new TcpAcceptor(bind, ServeAsync);
+    }
+
+    public IPEndPoint Endpoint => _acceptor.Endpoint;
+
+    public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
+
+    private async Task ServeAsync(Socket socket, CancellationToken stop)
+    {
+        using (socket)
+        {
+            try
+            {
+                var request = await ReadRequestAsync(socket, stop);
+                var now = _time.GetUtcNow();
+                var random = _miner.RequestRandom(now, request.Split('\n')[0]); // the request line: HTTP headers carry the ephemeral port
+                var truth = _miner.TruthAt(now, random);
+                if (!truth.Answers)
+                {
+                    await HoldSilentlyAsync(socket, stop);
+                    return;
+                }
+
+                if (_miner.Has(BehaviourKind.FlappingNetwork, now) && random.NextDouble() < 0.5)
+                {
+                    socket.LingerState = new LingerOption(true, 0); // close with RST: a dropped link, not a reply
+                    return;
+                }
+
+                var malformed = _miner.Has(BehaviourKind.MalformedReplies, now);
+                var reply = _miner.Family == MinerFamily.Bitaxe ? Http(request, truth, random, malformed) : Cgminer(request, truth, random, malformed);
+                await socket.SendAsync(reply, SocketFlags.None, stop);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
+            {
+                // The client went away or the farm is stopping.
+            }
+        }
+    }
+
+    private byte[] Cgminer(string request, MinerTruth truth, Random random, bool malformed)
+    {
+        string command;
+        try
+        {
+            using var json = JsonDocument.Parse(request);
+            command = (json.RootElement.TryGetProperty("command", out var c) ? c : json.RootElement.GetProperty("cmd")).GetString() ?? string.Empty;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return CgminerJson.Bytes(CgminerJson.Error("cgminer", "Invalid JSON request"));
+        }
+
+        return ReplyRenderer.CgminerReply(command, _miner, truth, random, malformed);
+    }
+
+    private byte[] Http(string request, MinerTruth truth, Random random, bool malformed)
+    {
+        static byte[] Response(string status, byte[] body) =>
+            [.. Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), .. body];
+
+        if (!request.StartsWith("GET ", StringComparison.Ordinal))
+        {
+            return Response("400 Bad Request", "{\"error\":\"bad request\"}"u8.ToArray());
+        }
+
+        return request.StartsWith("GET /api/system/info ", StringComparison.Ordinal)
+            ? Response("200 OK", ReplyRenderer.SystemInfo(_miner, truth, random, malformed))
+            : Response("404 Not Found", "{\"error\":\"not found\"}"u8.ToArray());
+    }
+
+    /// <summary>Reads one request: a JSON object (balanced braces) or an HTTP head, within a size and time limit.</summary>
+    private static async Task<string> ReadRequestAsync(Socket socket, CancellationToken stop)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(RequestReadLimit);
+        var buffer = new byte[8192];
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(length), SocketFlags.None, cts.Token);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+            var text = Encoding.UTF8.GetString(buffer, 0, length);
+            if (text.Contains("\r\n\r\n", StringComparison.Ordinal) || (text.TrimStart().StartsWith('{') && text.Count(c => c == '{') == text.Count(c => c == '}')))
+            {
+                break;
+            }
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, length);
+    }
+
+    /// <summary>An offline device: the connection stays open and nothing comes back, until the client gives up.</summary>
+    private static async Task HoldSilentlyAsync(Socket socket, CancellationToken stop)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(TimeSpan.FromMinutes(2));
+        var sink = new byte[256];
+        while (await socket.ReceiveAsync(sink, SocketFlags.None, cts.Token) > 0)
+        {
+        }
+    }
+}

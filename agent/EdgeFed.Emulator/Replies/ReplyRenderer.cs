@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeFed.Agent.Collectors;
+
+namespace EdgeFed.Emulator.Replies;
+
+/// <summary>Chooses the family's renderer and, when the miner misbehaves, spoils the reply the ways real firmware does.</summary>
+public static class ReplyRenderer
+{
+    public static byte[] CgminerReply(string command, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
+    {
+        var reply = miner.Family switch
+        {
+            MinerFamily.Antminer or MinerFamily.LuxOs => AntminerReplies.Render(command, miner, truth),
+            MinerFamily.Whatsminer => WhatsminerReplies.Render(command, miner, truth),
+            MinerFamily.Avalon => AvalonReplies.Render(command, miner, truth),
+            MinerFamily.BraiinsOs => BraiinsReplies.Render(command, miner, truth),
+            _ => null,
+        };
+        var bytes = CgminerJson.Bytes(reply ?? CgminerJson.Error("cgminer", "Invalid command"));
+        return malformed ? Spoil(bytes, random) : bytes;
+    }
+
+    public static byte[] SystemInfo(EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(BitaxeReplies.SystemInfo(miner, truth).ToJsonString());
+        return malformed ? Spoil(bytes, random) : bytes;
+    }
+
+    /// <summary>About a third of replies of a MalformedReplies miner: cut short, garbage, or a quirk parsers must tolerate.</summary>
+    private static byte[] Spoil(byte[] reply, Random random)
+    {
+        if (random.NextDouble() >= 0.33)
+        {
+            return reply;
+        }
+
+        var text = Encoding.UTF8.GetString(reply).TrimEnd('\0');
+        return random.Next(5) switch
+        {
+            0 => reply[..(int)(reply.Length * (0.2 + random.NextDouble() * 0.5))],                  // truncated
+            1 => Encoding.UTF8.GetBytes("\u0001\u0002 garbage {{ ]"),                                  // garbage
+            2 => Encoding.UTF8.GetBytes(text.Insert(text.LastIndexOf('}'), ",") + "\0"),            // trailing comma
+            3 => Encoding.UTF8.GetBytes(text + text + "\0"),                                          // }{ concatenated
+            _ => Encoding.UTF8.GetBytes(text.Insert(1, "\"Quirk Inf\":inf,\"Quirk NaN\":-nan,") + "\0"),              // bare inf/nan
+        };
+    }
+}
