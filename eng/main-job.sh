@@ -14,13 +14,13 @@ reports=${EDGEFED_REPORTS:-8}
 rm -rf "$out" && mkdir -p "$out"
 
 command -v dotnet >/dev/null || { echo "main-job: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
-command -v npm >/dev/null || { echo "main-job: npm is required (the build fetches ONNX Runtime from npm)" >&2; exit 1; }
 [ -f "$blocks" ] || { echo "main-job: $blocks not found (the shared data folder sits beside the repo)" >&2; exit 1; }
 
 echo "== building (Release) =="
 dotnet build "$root/EdgeFed.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 aggregator="$root/artifacts/bin/EdgeFed.Aggregator/release/edgefed-aggregator"
 agent="$root/artifacts/bin/EdgeFed.Agent/release/edgefed-agent"
+sim="$root/artifacts/bin/EdgeFed.Emulator/release/edgefed-sim"
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
@@ -44,11 +44,11 @@ url=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$out/aggregator.log" | hea
 echo "aggregator: $url"
 
 echo "== emulated farms (2 × 150 miners) and a node replaying the last 288 real blocks =="
-"$agent" simulate --miners 150 --seed 11 --base-address 127.0.9.1 --faulty 0.15 --ramp-seconds 20 --duration-seconds 900 --manifest "$out/farm-ca.json" >/dev/null 2>"$out/farm-ca.log" &
+"$sim" simulate --miners 150 --seed 11 --base-address 127.0.9.1 --faulty 0.15 --ramp-seconds 20 --duration-seconds 900 --manifest "$out/farm-ca.json" >/dev/null 2>"$out/farm-ca.log" &
 pids+=($!); wait_for "$out/farm-ca.log" 'listening' $!
-"$agent" simulate --miners 150 --seed 12 --base-address 127.0.10.1 --faulty 0.15 --ramp-seconds 20 --duration-seconds 900 --manifest "$out/farm-no.json" >/dev/null 2>"$out/farm-no.log" &
+"$sim" simulate --miners 150 --seed 12 --base-address 127.0.10.1 --faulty 0.15 --ramp-seconds 20 --duration-seconds 900 --manifest "$out/farm-no.json" >/dev/null 2>"$out/farm-no.log" &
 pids+=($!); wait_for "$out/farm-no.log" 'listening' $!
-"$agent" simulate-node --blocks "$blocks" --last 288 --interval-ms 100 --duration-seconds 900 --catalog "$catalog" --manifest "$out/node.json" >/dev/null 2>"$out/node.log" &
+"$sim" simulate-node --blocks "$blocks" --last 288 --interval-ms 100 --duration-seconds 900 --catalog "$catalog" --manifest "$out/node.json" >/dev/null 2>"$out/node.log" &
 pids+=($!); for _ in $(seq 1 100); do [ -s "$out/node.json" ] && break; sleep 0.1; done
 node_url=$(sed -n 's/.*"url": "\([^"]*\)".*/\1/p' "$out/node.json")
 

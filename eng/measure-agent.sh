@@ -12,6 +12,7 @@ rm -rf "$out" && mkdir -p "$out"
 dotnet build "$root/EdgeFed.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 aggregator="$root/artifacts/bin/EdgeFed.Aggregator/release/edgefed-aggregator"
 agent="$root/artifacts/bin/EdgeFed.Agent/release/edgefed-agent"
+sim="$root/artifacts/bin/EdgeFed.Emulator/release/edgefed-sim"
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
@@ -19,7 +20,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT 
 EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__DatabasePath=$out/aggregator.db \
   "$aggregator" serve --urls http://127.0.0.1:0 >"$out/aggregator.log" 2>&1 &
 pids+=($!)
-"$agent" simulate --miners "$miners" --seed 1 --base-address 127.0.8.1 --port 4028 --http-port 8080 --faulty 0.15 \
+"$sim" simulate --miners "$miners" --seed 1 --base-address 127.0.8.1 --port 4028 --http-port 8080 --faulty 0.15 \
   --manifest "$out/farm.json" >/dev/null 2>"$out/simulate.log" &
 pids+=($!)
 url=""

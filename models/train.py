@@ -1,7 +1,7 @@
 """Trains EdgeFed's three on-device models from the C# featuriser's CSV files and exports each by hand to ONNX.
 
 Usage: python3 models/train.py --data TRAINING_DIR [--out models/]
-TRAINING_DIR holds what `edgefed-agent features --out TRAINING_DIR` writes. For each model this writes NAME.onnx,
+TRAINING_DIR holds what `edgefed-sim features --out TRAINING_DIR` writes. For each model this writes NAME.onnx,
 NAME.golden.json (inputs with scikit-learn's probabilities), NAME.card.md (the model card) and NAME.card.json (the
 machine-readable part of the card the agent checks at start). Fixed seeds: the same CSVs give the same files.
 """
@@ -38,7 +38,7 @@ MODELS = [
         "floors": "on an unseen emulated farm (120 miners, seed 11): accuracy ≥ 0.93 and recall ≥ 0.7 for every class with "
                   "≥ 15 windows; on the real replies: all 7 labels right (rules plus model).",
         "what": "One miner's health from its last 6 polls (agent/EdgeFed.Agent/Features/MinerFeatures.cs).",
-        "data": "windows of 6 polls from `edgefed-agent features` (an emulated farm of six firmware families polled over loopback "
+        "data": "windows of 6 polls from `edgefed-sim features` (an emulated farm of six firmware families polled over loopback "
                 "with the real protocols, 10 s apart on a manual clock; labels are the emulator's ground truth at the last poll). "
                 "Faults develop over two minutes and are labelled from their onset, so early windows of a fault look healthy: "
                 "that is where the errors are. Offline and curtailed are decided by rules in the agent, but stay in the model "

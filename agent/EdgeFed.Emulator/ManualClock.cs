@@ -1,9 +1,9 @@
 namespace EdgeFed.Emulator;
 
 /// <summary>
-/// A clock that moves only when told to. Training-set generation steps it poll by poll, so emulated behaviour and
-/// labels do not depend on how fast the machine is; tests drive delays, periodic timers and windows with it (timers
-/// created from it fire, in due order, when <see cref="Advance"/> passes their due time).
+/// The emulator's own clock, for emulation only: training-set generation steps it poll by poll, so emulated behaviour
+/// and labels do not depend on how fast the machine is (timers created from it fire, in due order, when
+/// <see cref="Advance"/> passes their due time). Tests drive timing logic with FakeTimeProvider instead.
 /// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
@@ -16,18 +16,6 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         lock (_lock)
         {
             return _now;
-        }
-    }
-
-    /// <summary>Timers waiting to fire: lets a test wait until a worker is parked on the clock before moving it.</summary>
-    public int PendingTimers
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _timers.Count;
-            }
         }
     }
 
@@ -67,23 +55,6 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
         }
     }
 
-    /// <summary>
-    /// Steps the wall clock to an instant, possibly in the past, as NTP or a board waking from sleep does. Like real
-    /// (monotonic) timers, pending timers keep their remaining time: they move with the step and none fires.
-    /// </summary>
-    public void Jump(DateTimeOffset to)
-    {
-        lock (_lock)
-        {
-            var delta = to - _now;
-            _now = to;
-            foreach (var timer in _timers)
-            {
-                timer.Shift(delta);
-            }
-        }
-    }
-
     private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
     {
         private TimeSpan _period;
@@ -112,8 +83,6 @@ public sealed class ManualClock(DateTimeOffset start) : TimeProvider
                 return true;
             }
         }
-
-        public void Shift(TimeSpan delta) => Due += delta;
 
         /// <summary>Called under the clock's lock when the timer fires: re-arms a periodic timer, retires a one-shot.</summary>
         public void Fired()

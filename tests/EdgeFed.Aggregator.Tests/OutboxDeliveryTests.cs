@@ -1,4 +1,3 @@
-using EdgeFed.Emulator;
 using EdgeFed.Agent.Extensions;
 using EdgeFed.Agent.Outbox;
 using EdgeFed.Protocol.V1;
@@ -8,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
@@ -40,7 +40,7 @@ public sealed class OutboxDeliveryTests
         var port = TestProcesses.FreePort();
         var directory = Directory.CreateTempSubdirectory("edgefed-outage-").FullName;
         var start = DateTimeOffset.UtcNow.AddDays(-1).AddHours(-1);
-        var clock = new ManualClock(start.AddTicks(-(start.UtcTicks % TimeSpan.FromMinutes(5).Ticks)));
+        var clock = new FakeTimeProvider(start.AddTicks(-(start.UtcTicks % TimeSpan.FromMinutes(5).Ticks)));
         using var agent = BuildAgent(new Uri($"http://127.0.0.1:{port}"), Path.Combine(directory, "agent"), new()
         {
             ["Agent:Window"] = "00:05:00", ["Agent:Outbox:DrainRatePerSecond"] = "100",

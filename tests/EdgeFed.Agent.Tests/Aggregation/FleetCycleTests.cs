@@ -8,6 +8,7 @@ using EdgeFed.Protocol.Domain;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests.Aggregation;
@@ -21,7 +22,7 @@ public sealed class FleetCycleTests
     [Fact]
     public async Task Cycles_ClassifyEveryMiner_AndFillCellsByPoolProviderModelAndHealth()
     {
-        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
         var farmOptions = new FarmOptions { BaseAddress = "127.94.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.Zero };
         const string antpool = "stratum+tcp://stratum.antpool.com:3333";
         const string foundry = "stratum+tcp://btc.foundryusapool.com:3333";
