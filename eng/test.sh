@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # README command 2: all tests. Installs what they need on a fresh Debian machine (python3-grpcio and
-# python3-grpc-tools for the interop peers, python3-onnx/sklearn/numpy for models/), runs every test project
-# with TRX results, and ends with one line "tests: N passed, M failed" computed from the TRX files.
+# python3-grpc-tools for the interop peers, python3-onnx/sklearn/numpy for models/, qemu-user and Debian's arm64
+# libraries for the arm64 smoke test), builds the board packages once (eng/package-agent.sh), runs every test
+# project with TRX results, and ends with one line "tests: N passed, M failed" computed from the TRX files.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 results=${EDGEFED_TEST_RESULTS:-$root/artifacts/test-results}
-packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy"
+packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy qemu-user
+  libc6:arm64 libssl3:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64"
+sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 missing=""
 for p in $packages; do
@@ -13,10 +16,15 @@ for p in $packages; do
 done
 if [ -n "$missing" ]; then
   echo "== installing Debian packages:$missing =="
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  # The arm64 smoke test runs the arm64 bundle under qemu-user with Debian's own arm64 libraries beside the host's.
+  dpkg --print-foreign-architectures | grep -qx arm64 || $sudo dpkg --add-architecture arm64
   $sudo apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi
+
+echo "== board packages (self-contained linux-x64 and linux-arm64 bundles, .deb) =="
+export EDGEFED_PACKAGES=${EDGEFED_PACKAGES:-$root/artifacts/packages}
+"$root/eng/package-agent.sh" --out "$EDGEFED_PACKAGES"
 
 rm -rf "$results" && mkdir -p "$results"
 status=0

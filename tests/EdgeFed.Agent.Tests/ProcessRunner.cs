@@ -7,6 +7,13 @@ internal static class ProcessRunner
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null)
     {
+        var (exit, stdout, stderr) = await RunSplitAsync(file, args, limit, workingDirectory);
+        return (exit, stdout + stderr);
+    }
+
+    /// <summary>The same, with standard output and standard error apart (for commands whose stdout is a JSON contract).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunSplitAsync(string file, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null)
+    {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
@@ -33,6 +40,6 @@ internal static class ProcessRunner
             throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {limit}.");
         }
 
-        return (process.ExitCode, await stdout + await stderr);
+        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -34,10 +34,17 @@ internal sealed class AgentProcess : IDisposable
     /// <summary>A command of edgefed-sim (the emulators), with the same log capture.</summary>
     public static AgentProcess StartSimulator(string verb, IEnumerable<string> args) => Start(TestProcesses.Simulator, verb, args);
 
-    private static AgentProcess Start(string binary, string verb, IEnumerable<string> args)
+    /// <summary>Any command (e.g. an arm64 bundle under qemu), with the same log capture and the single-line console format.</summary>
+    public static AgentProcess StartCommand(string file, IEnumerable<string> args) => Start(file, verb: null, args);
+
+    private static AgentProcess Start(string binary, string? verb, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(verb);
+        if (verb is not null)
+        {
+            info.ArgumentList.Add(verb);
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
