@@ -2,7 +2,8 @@
 # Load generator for the agent: N emulated miners (default 1000) polled every 10 s for S seconds (default 300) with
 # all models, 60 s windows, reporting to a local aggregator. Prints the agent's RSS and CPU (after a 60 s warm-up),
 # and the bytes of raw miner replies it read against the bytes it sent (the bandwidth reduction factor).
-# Usage: eng/measure-agent.sh [MINERS] [SECONDS]. Files in .edgefed/measure-agent/.
+# Usage: eng/measure-agent.sh [MINERS] [SECONDS]. Files in .edgefed/measure-agent/. EDGEFED_AGENT_BIN runs another
+# agent binary (e.g. a self-contained bundle's edgefed-agent) instead of the build output.
 set -euo pipefail
 miners=${1:-1000}
 seconds=${2:-300}
@@ -11,7 +12,7 @@ out=$root/.edgefed/measure-agent
 rm -rf "$out" && mkdir -p "$out"
 dotnet build "$root/EdgeFed.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 aggregator="$root/artifacts/bin/EdgeFed.Aggregator/release/edgefed-aggregator"
-agent="$root/artifacts/bin/EdgeFed.Agent/release/edgefed-agent"
+agent=${EDGEFED_AGENT_BIN:-$root/artifacts/bin/EdgeFed.Agent/release/edgefed-agent}
 sim="$root/artifacts/bin/EdgeFed.Emulator/release/edgefed-sim"
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()

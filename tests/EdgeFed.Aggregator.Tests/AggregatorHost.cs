@@ -72,6 +72,9 @@ public sealed class AggregatorHost : IAsyncDisposable
         return new AggregatorHost(app, directory, new Uri(address));
     }
 
+    /// <summary>What the host's lifetime says; <c>StopApplication()</c> on it begins stopping without taking Kestrel down here.</summary>
+    public Microsoft.Extensions.Hosting.IHostApplicationLifetime Lifetime => _app.Lifetime;
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
