@@ -17,11 +17,11 @@ public static class AggregatorChannel
 
     public static readonly TimeSpan KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
 
-    public static GrpcChannel Create(string url, string? caFile)
+    public static GrpcChannel Create(string url, string? caFile, TimeSpan? keepAlivePingDelay = null)
     {
         var handler = new SocketsHttpHandler
         {
-            KeepAlivePingDelay = KeepAlivePingDelay,
+            KeepAlivePingDelay = keepAlivePingDelay ?? KeepAlivePingDelay,
             KeepAlivePingTimeout = KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
             PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,

@@ -66,9 +66,32 @@ public static class PythonPeer
         return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {Python}.");
     }
 
-    public sealed class PythonServer(Process process, Uri address) : IDisposable
+    public sealed class PythonServer : IDisposable
     {
-        public Uri Address { get; } = address;
+        private readonly Process _process;
+        private readonly List<string> _transcript = [];
+
+        public PythonServer(Process process, Uri address)
+        {
+            _process = process;
+            Address = address;
+            process.ErrorDataReceived += (_, e) => Note(e.Data is null ? null : "stderr: " + e.Data);
+            process.BeginErrorReadLine(); // drained as it comes, so a chatty stderr can never block the server
+        }
+
+        public Uri Address { get; }
+
+        /// <summary>Every line read from the server so far (stdout as waited for, stderr as it comes), for failure messages.</summary>
+        public string Transcript
+        {
+            get
+            {
+                lock (_transcript)
+                {
+                    return string.Join('\n', _transcript);
+                }
+            }
+        }
 
         /// <summary>Waits for a line the server prints (e.g. "cancelled Report").</summary>
         public async Task<string?> WaitForLineAsync(string prefix, TimeSpan timeout)
@@ -76,8 +99,9 @@ public static class PythonPeer
             using var cts = new CancellationTokenSource(timeout);
             try
             {
-                while (await process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+                while (await _process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
                 {
+                    Note(line);
                     if (line.StartsWith(prefix, StringComparison.Ordinal))
                     {
                         return line;
@@ -91,19 +115,30 @@ public static class PythonPeer
             return null;
         }
 
+        private void Note(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_transcript)
+                {
+                    _transcript.Add(line);
+                }
+            }
+        }
+
         public void Dispose()
         {
             try
             {
-                process.StandardInput.Close();
-                if (!process.WaitForExit(5000))
+                _process.StandardInput.Close();
+                if (!_process.WaitForExit(5000))
                 {
-                    process.Kill(entireProcessTree: true);
+                    _process.Kill(entireProcessTree: true);
                 }
             }
             finally
             {
-                process.Dispose();
+                _process.Dispose();
             }
         }
     }

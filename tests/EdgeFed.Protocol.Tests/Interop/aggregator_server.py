@@ -51,11 +51,15 @@ class Aggregator(agg_grpc.AggregatorServicer):
                 self.agents[agent].add(report.sequence)
             say(f"report {report.sequence} cells {len(report.cells)}")
             yield rep.ReportAck(sequence=report.sequence, duplicate=seen)
+        # A cancelled call may also end the request iterator before the callback runs: say so here too.
+        if not context.is_active():
+            say("cancelled Report")
         done.set()
 
     def GetConcentration(self, request, context):
         if request.dimension == agg.DIMENSION_REGION:
-            until = time.time() + 3
+            say("started GetConcentration")
+            until = time.time() + 10
             while time.time() < until:
                 if not context.is_active():
                     say("cancelled GetConcentration")
