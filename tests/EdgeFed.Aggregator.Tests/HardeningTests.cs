@@ -65,11 +65,7 @@ public sealed class HardeningTests
         Assert.True(await second.ResponseStream.MoveNext());
 
         using var third = Open(host, key);
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await third.RequestStream.WriteAsync(Report("many", 3, Cell("antpool", 1))); // the refusal may end the call before the write
-            await third.ResponseStream.MoveNext();
-        });
+        var error = await RefusalAsync(third, Report("many", 3, Cell("antpool", 1)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         await second.RequestStream.WriteAsync(Report("many", 4, Cell("antpool", 1)));
@@ -107,11 +103,7 @@ public sealed class HardeningTests
         using var call = Open(host, key);
         var huge = Report("big", 1, Enumerable.Range(0, 2000).Select(i => Cell($"pool{i}", 1)).ToArray());
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(huge);
-            await call.ResponseStream.MoveNext();
-        });
+        var error = await RefusalAsync(call, huge);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Equal(0, (await host.Client.GetConcentrationAsync(new ConcentrationRequest { Dimension = Dimension.Pool, Basis = Basis.Hashrate })).Total);

@@ -1,5 +1,7 @@
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
 
@@ -30,4 +32,23 @@ internal static class ReportBuilder
         HashrateThs = hashrateThs,
         MeanConfidence = 0.9,
     };
+
+    /// <summary>
+    /// Sends a report the aggregator must refuse and returns the refusal. The server may end the call before the
+    /// message is fully written, and Grpc.Net.Client then fails the write with CANCELLED or the HTTP/2 layer's
+    /// exception; the call's real status comes with the response stream, so it is read from there.
+    /// </summary>
+    public static async Task<RpcException> RefusalAsync(AsyncDuplexStreamingCall<AggregateReport, ReportAck> call, AggregateReport report)
+    {
+        try
+        {
+            await call.RequestStream.WriteAsync(report);
+        }
+        catch (Exception ex) when (ex is RpcException or IOException)
+        {
+            // ended under the write: the status follows
+        }
+
+        return await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+    }
 }

@@ -65,11 +65,7 @@ public sealed class ReportIngestTests : IAsyncLifetime
     {
         using var call = _host.Client.Report();
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(Report("farm-1", 1)); // a refusal may end the call before the write completes
-            await call.ResponseStream.MoveNext();
-        });
+        var error = await RefusalAsync(call, Report("farm-1", 1));
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -89,11 +85,7 @@ public sealed class ReportIngestTests : IAsyncLifetime
         var key = await EnrollAsync("farm-1");
         using var call = Open(key);
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(Report("farm-2", 1)); // a refusal may end the call before the write completes
-            await call.ResponseStream.MoveNext();
-        });
+        var error = await RefusalAsync(call, Report("farm-2", 1));
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -107,11 +99,7 @@ public sealed class ReportIngestTests : IAsyncLifetime
         var key = await EnrollAsync("farm-1");
         using var call = Open(key);
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-        {
-            await call.RequestStream.WriteAsync(Report("farm-1", 1, Cell("antpool", 10), Cell("foundryusa", hashrate))); // a refusal may end the call before the write completes
-            await call.ResponseStream.MoveNext();
-        });
+        var error = await RefusalAsync(call, Report("farm-1", 1, Cell("antpool", 10), Cell("foundryusa", hashrate)));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(expected.Replace("cells[0]", "cells[1]", StringComparison.Ordinal), error.Status.Detail, StringComparison.Ordinal);

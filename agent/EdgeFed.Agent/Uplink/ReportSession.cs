@@ -26,7 +26,13 @@ public sealed class ReportSession(AsyncDuplexStreamingCall<AggregateReport, Repo
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled } && !cancellationToken.IsCancellationRequested)
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"No ack for report {report.Sequence} within {ackTimeout.TotalSeconds:0.#} s; reopening the stream."));
+            if (timeout.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"No ack for report {report.Sequence} within {ackTimeout.TotalSeconds:0.#} s; reopening the stream."));
+            }
+
+            // The server ended the call while we were writing (e.g. it refused the report): its status says why.
+            throw await StatusAfterBrokenWriteAsync(report.Sequence, ex, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
