@@ -30,7 +30,6 @@ public sealed class SteppedClock(DateTimeOffset start) : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        Interlocked.Increment(ref _pending);
         var tracked = new TrackedTimer(this);
         tracked.Inner = _fake.CreateTimer(s =>
         {
@@ -41,6 +40,8 @@ public sealed class SteppedClock(DateTimeOffset start) : TimeProvider
 
             callback(s);
         }, state, dueTime, period);
+        // Counted only once the timer exists: a test that sees it pending and moves the clock must move it past it.
+        Interlocked.Increment(ref _pending);
         return tracked;
     }
 
