@@ -18,8 +18,9 @@ public sealed class Arm64SmokeTests
 {
     private const string Qemu = "/usr/bin/qemu-aarch64";
 
-    private const string PiCpuinfo = """
-        processor	: 0
+    /// <summary>A Raspberry Pi 4's /proc/cpuinfo (two Cortex-A72 cores shown), the fields ONNX Runtime's CPU detection reads.</summary>
+    private static readonly string PiCpuinfo = string.Concat(Enumerable.Range(0, 2).Select(core => $"""
+        processor	: {core}
         BogoMIPS	: 108.00
         Features	: fp asimd evtstrm crc32 cpuid
         CPU implementer	: 0x41
@@ -28,19 +29,8 @@ public sealed class Arm64SmokeTests
         CPU part	: 0xd08
         CPU revision	: 3
 
-        processor	: 1
-        BogoMIPS	: 108.00
-        Features	: fp asimd evtstrm crc32 cpuid
-        CPU implementer	: 0x41
-        CPU architecture: 8
-        CPU variant	: 0x0
-        CPU part	: 0xd08
-        CPU revision	: 3
 
-        Hardware	: BCM2835
-        Model		: Raspberry Pi 4 Model B Rev 1.1
-
-        """;
+        """)) + "Hardware\t: BCM2835\nModel\t\t: Raspberry Pi 4 Model B Rev 1.1\n";
 
     private static readonly string Replies = Path.Combine(RealReplies.Root, "antminer", "v2020");
 
