@@ -22,7 +22,7 @@ public sealed class EmulatedMiner(
     /// <summary>Custom firmware (Braiins OS, LuxOS) runs autotuned profiles: nominal, hashrate and power scale together.</summary>
     private readonly double _tuning = Tuned(family) ? 0.55 + new Random(seed + 2).NextDouble() * 0.55 : 1.0;
 
-    private static bool Tuned(MinerFamily f) => f is MinerFamily.BraiinsOs or MinerFamily.LuxOs;
+    private static bool Tuned(MinerFamily f) => f is MinerFamily.BraiinsOs or MinerFamily.BraiinsOsGrpc or MinerFamily.LuxOs or MinerFamily.Epic;
 
     public int Id { get; } = id;
 
@@ -50,7 +50,7 @@ public sealed class EmulatedMiner(
     /// <summary>MicroBT units run their chips hotter than Bitmain's; a Bitaxe runs cool (as in the real replies).</summary>
     private static double FamilyTemperatureOffsetC(MinerFamily family) => family switch
     {
-        MinerFamily.Whatsminer => 12,
+        MinerFamily.Whatsminer or MinerFamily.WhatsminerV3 => 12,
         MinerFamily.Bitaxe => -12,
         _ => 0,
     };

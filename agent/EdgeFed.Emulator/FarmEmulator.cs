@@ -7,13 +7,14 @@ namespace EdgeFed.Emulator;
 public sealed class FarmEmulator : IAsyncDisposable
 {
     private readonly List<MinerServer> _servers;
+    private readonly BraiinsGrpcFarm? _grpc;
 
-    private FarmEmulator(List<(EmulatedMiner Miner, MinerServer Server)> miners, TimeProvider time)
+    private FarmEmulator(List<(EmulatedMiner Miner, IPEndPoint Endpoint)> miners, List<MinerServer> servers, BraiinsGrpcFarm? grpc, TimeProvider time)
     {
-        _servers = miners.Select(m => m.Server).ToList();
+        _servers = servers;
+        _grpc = grpc;
         Time = time;
-        Miners = miners.Select(m => new EmulatedMinerInstance(m.Miner,
-            new MinerEndpoint(m.Server.Endpoint.Address.ToString(), m.Server.Endpoint.Port, m.Miner.Family))).ToList();
+        Miners = miners.Select(m => new EmulatedMinerInstance(m.Miner, new MinerEndpoint(m.Endpoint.Address.ToString(), m.Endpoint.Port, m.Miner.Family))).ToList();
     }
 
     public IReadOnlyList<EmulatedMinerInstance> Miners { get; }
@@ -23,7 +24,9 @@ public sealed class FarmEmulator : IAsyncDisposable
     public static FarmEmulator Start(IReadOnlyList<MinerPlan> plans, FarmOptions options, TimeProvider time)
     {
         var bootedAt = time.GetUtcNow();
-        var started = new List<(EmulatedMiner, MinerServer)>();
+        var servers = new List<MinerServer>();
+        var miners = new List<(EmulatedMiner Miner, IPEndPoint Bind)>();
+        BraiinsGrpcFarm? grpc = null;
         try
         {
             for (var i = 0; i < plans.Count; i++)
@@ -32,13 +35,35 @@ public sealed class FarmEmulator : IAsyncDisposable
                 var model = ModelCatalog.Find(plan.Model) ?? throw new ArgumentException($"Unknown model '{plan.Model}'.", nameof(plans));
                 var miner = new EmulatedMiner(i, plan.Family, model, plan.PoolUrl, $"farm{options.Seed}.worker{i:D4}", StableHash.Mix(options.Seed, i),
                     plan.Behaviours, bootedAt, options.Ramp);
-                var port = plan.Family == MinerFamily.Bitaxe ? options.HttpPort : options.Port;
-                started.Add((miner, new MinerServer(miner, new IPEndPoint(AddressOf(options.BaseAddress, i), port), time)));
+                var port = plan.Family switch
+                {
+                    MinerFamily.Bitaxe or MinerFamily.Proto => options.HttpPort,
+                    MinerFamily.WhatsminerV3 => options.V3Port,
+                    MinerFamily.BraiinsOsGrpc => options.GrpcPort,
+                    _ => options.Port, // CGMiner-style RPC, and ePIC's HTTP on the same port
+                };
+                var bind = new IPEndPoint(AddressOf(options.BaseAddress, i), port);
+                if (plan.Family == MinerFamily.BraiinsOsGrpc)
+                {
+                    miners.Add((miner, bind));
+                    continue;
+                }
+
+                var server = new MinerServer(miner, bind, time);
+                servers.Add(server);
+                miners.Add((miner, server.Endpoint));
+            }
+
+            var grpcUnits = miners.Where(m => m.Miner.Family == MinerFamily.BraiinsOsGrpc).ToList();
+            if (grpcUnits.Count > 0)
+            {
+                grpc = BraiinsGrpcFarm.StartAsync(grpcUnits, time).GetAwaiter().GetResult();
+                miners = miners.Select(m => m.Miner.Family == MinerFamily.BraiinsOsGrpc ? (m.Miner, grpc.Endpoints[m.Bind.Address]) : m).ToList();
             }
         }
         catch
         {
-            foreach (var (_, server) in started)
+            foreach (var server in servers)
             {
                 server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
@@ -46,7 +71,7 @@ public sealed class FarmEmulator : IAsyncDisposable
             throw;
         }
 
-        return new FarmEmulator(started, time);
+        return new FarmEmulator(miners, servers, grpc, time);
     }
 
     /// <summary>The i-th host after <paramref name="baseAddress"/>, skipping .0 and .255 in the last octet.</summary>
@@ -66,6 +91,10 @@ public sealed class FarmEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(_servers.Select(s => s.DisposeAsync().AsTask()));
+        if (_grpc is not null)
+        {
+            await _grpc.DisposeAsync();
+        }
     }
 }
 

@@ -22,6 +22,14 @@ public sealed class FarmOptions
     [Range(0, 65535)]
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>Whatsminer API v3 port (real devices: 4433); 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int V3Port { get; set; } = 4433;
+
+    /// <summary>Braiins OS gRPC API port (real devices: 50051); 0 picks a free port.</summary>
+    [Range(0, 65535)]
+    public int GrpcPort { get; set; } = 50051;
+
     /// <summary>Share of miners given a fault or misbehaviour.</summary>
     [Range(0.0, 1.0)]
     public double FaultyFraction { get; set; } = 0.15;

@@ -37,7 +37,7 @@ public sealed class MinerServer : IAsyncDisposable
         {
             try
             {
-                var request = await ReadRequestAsync(socket, stop);
+                var request = _miner.Family == MinerFamily.WhatsminerV3 ? await ReadFramedRequestAsync(socket, stop) : await ReadRequestAsync(socket, stop);
                 var now = _time.GetUtcNow();
                 var random = _miner.RequestRandom(now, request.Split('\n')[0]); // the request line: HTTP headers carry the ephemeral port
                 var truth = _miner.TruthAt(now, random);
@@ -54,7 +54,12 @@ public sealed class MinerServer : IAsyncDisposable
                 }
 
                 var malformed = _miner.Has(BehaviourKind.MalformedReplies, now);
-                var reply = _miner.Family == MinerFamily.Bitaxe ? Http(request, truth, random, malformed) : Cgminer(request, truth, random, malformed);
+                var reply = _miner.Family switch
+                {
+                    MinerFamily.Bitaxe or MinerFamily.Epic or MinerFamily.Proto => Http(request, truth, random, malformed),
+                    MinerFamily.WhatsminerV3 => Framed(request, truth, random, malformed),
+                    _ => Cgminer(request, truth, random, malformed),
+                };
                 await socket.SendAsync(reply, SocketFlags.None, stop);
                 socket.Shutdown(SocketShutdown.Both);
             }
@@ -91,9 +96,65 @@ public sealed class MinerServer : IAsyncDisposable
             return Response("400 Bad Request", "{\"error\":\"bad request\"}"u8.ToArray());
         }
 
-        return request.StartsWith("GET /api/system/info ", StringComparison.Ordinal)
-            ? Response("200 OK", ReplyRenderer.SystemInfo(_miner, truth, random, malformed))
+        var path = request.Split(' ', 3)[1];
+        return ReplyRenderer.Http(path, _miner, truth, random, malformed) is { } body
+            ? Response("200 OK", body)
             : Response("404 Not Found", "{\"error\":\"not found\"}"u8.ToArray());
+    }
+
+    /// <summary>Whatsminer API v3: the reply framed like the request, a 4-byte little-endian length first.</summary>
+    private byte[] Framed(string request, MinerTruth truth, Random random, bool malformed)
+    {
+        string cmd;
+        string? param;
+        try
+        {
+            using var json = JsonDocument.Parse(request);
+            cmd = json.RootElement.GetProperty("cmd").GetString() ?? string.Empty;
+            param = json.RootElement.TryGetProperty("param", out var p) ? p.GetString() : null;
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            cmd = string.Empty;
+            param = null;
+        }
+
+        var body = ReplyRenderer.V3(cmd, param, _miner, truth, random, malformed);
+        var frame = new byte[4 + body.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
+        body.CopyTo(frame, 4);
+        return frame;
+    }
+
+    private static async Task<string> ReadFramedRequestAsync(Socket socket, CancellationToken stop)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(RequestReadLimit);
+        var header = new byte[4];
+        await ReceiveExactlyAsync(socket, header, cts.Token);
+        var length = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length is < 2 or > 8192)
+        {
+            return string.Empty;
+        }
+
+        var body = new byte[length];
+        await ReceiveExactlyAsync(socket, body, cts.Token);
+        return Encoding.UTF8.GetString(body);
+    }
+
+    private static async Task ReceiveExactlyAsync(Socket socket, byte[] buffer, CancellationToken token)
+    {
+        for (var read = 0; read < buffer.Length;)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, token);
+            if (n == 0)
+            {
+                throw new IOException("The client closed the connection inside a frame.");
+            }
+
+            read += n;
+        }
     }
 
     /// <summary>Reads one request: a JSON object (balanced braces) or an HTTP head, within a size and time limit.</summary>

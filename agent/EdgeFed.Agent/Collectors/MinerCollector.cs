@@ -12,9 +12,9 @@ namespace EdgeFed.Agent.Collectors;
 /// </summary>
 public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider time, ILogger<MinerCollector> logger) : IDisposable
 {
-    private readonly AxeOsTransport _http = new();
+    private readonly MinerTransports _transports = new(options.Value);
     private readonly StaticReplyCache _cache = new(time);
-    private readonly ConcurrentDictionary<string, MinerFamily> _detected = new();
+    private readonly ConcurrentDictionary<string, (MinerFamily Family, int Port)> _detected = new();
 
     public async Task<MinerSample> PollAsync(MinerEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -22,9 +22,9 @@ public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider t
         MinerSample sample;
         try
         {
-            var (family, detection) = await FamilyOfAsync(endpoint, cancellationToken);
+            var (family, session) = await FamilyOfAsync(endpoint, cancellationToken);
             // An undetected device reports what detection ran into (refused, timeout, or an unknown firmware).
-            sample = await FamilyCollectors.PollAsync(family, family == MinerFamily.Unknown && detection is not null ? detection : NewSession(endpoint, cancellationToken));
+            sample = await FamilyCollectors.PollAsync(family, session ?? NewSession(endpoint, cancellationToken));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -48,7 +48,7 @@ public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider t
         return sample;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _transports.Dispose();
 
     private async Task<(MinerFamily Family, PollSession? Detection)> FamilyOfAsync(MinerEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -59,19 +59,21 @@ public sealed class MinerCollector(IOptions<PollOptions> options, TimeProvider t
 
         if (_detected.TryGetValue(endpoint.ToString(), out var known))
         {
-            return (known, null);
+            return (known.Family, NewSession(endpoint with { Port = known.Port }, cancellationToken));
         }
 
-        var detection = NewSession(endpoint, cancellationToken);
-        var family = await FamilyDetector.DetectAsync(detection);
-        if (family != MinerFamily.Unknown)
+        var detection = await FamilyDetector.DetectAsync(NewSession(endpoint, cancellationToken), port => NewSession(endpoint with { Port = port }, cancellationToken));
+        detection.Session.Texts = null;
+        if (detection.Family != MinerFamily.Unknown)
         {
-            _detected[endpoint.ToString()] = family;
+            // Remembered with the port it answered on: a unit whose API moved (4433, 50051) is polled there.
+            _detected[endpoint.ToString()] = (detection.Family, detection.Session.Endpoint.Port);
+            return (detection.Family, NewSession(detection.Session.Endpoint, cancellationToken));
         }
 
-        return (family, detection);
+        return (MinerFamily.Unknown, detection.Session);
     }
 
     private PollSession NewSession(MinerEndpoint endpoint, CancellationToken cancellationToken) =>
-        new(endpoint, options.Value.RequestTimeout, _http, _cache, time, cancellationToken);
+        new(endpoint, options.Value.RequestTimeout, _transports, _cache, time, cancellationToken);
 }

@@ -12,6 +12,27 @@ public enum MinerFamily
     Avalon,
     Whatsminer,
     Bitaxe,
+
+    /// <summary>Whatsminer API v3: length-prefixed JSON on TCP 4433.</summary>
+    WhatsminerV3,
+
+    /// <summary>The Braiins OS API: gRPC <c>braiins.bos.v1</c> on 50051.</summary>
+    BraiinsOsGrpc,
+
+    /// <summary>ePIC PowerPlay (on Antminers): HTTP JSON on port 4028.</summary>
+    Epic,
+
+    /// <summary>Auradine Teraflux (GCMiner / FluxOS): CGMiner-compatible RPC on 4028.</summary>
+    Auradine,
+
+    /// <summary>Bitdeer SEALMINER (bdminer): CGMiner-style RPC on 4028.</summary>
+    Sealminer,
+
+    /// <summary>Proto Rig (ProtoOS): HTTP JSON <c>/api/v1/...</c>.</summary>
+    Proto,
+
+    /// <summary>A CGMiner RPC whose firmware EdgeFed does not recognise, read generically.</summary>
+    Cgminer,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<MiningState>))]

@@ -21,10 +21,13 @@ public static class ModelCatalog
         new("Antminer S21 XP", "Bitmain", MinerFamily.Antminer, 270, 3645, 3, 91, 4),
         new("Whatsminer M30S++", "MicroBT", MinerFamily.Whatsminer, 106, 3472, 3, 111, 2),
         new("Whatsminer M50S", "MicroBT", MinerFamily.Whatsminer, 126, 3276, 3, 135, 2),
-        new("Whatsminer M60S", "MicroBT", MinerFamily.Whatsminer, 186, 3441, 3, 156, 2),
+        new("Whatsminer M60S", "MicroBT", MinerFamily.Whatsminer, 186, 3441, 3, 75, 2), // 75 effective chips per board in the real v3 reply
         new("Avalon 1246", "Canaan", MinerFamily.Avalon, 90, 3420, 3, 120, 4),
         new("Avalon A1366", "Canaan", MinerFamily.Avalon, 130, 3250, 3, 120, 4),
         new("Avalon A1466", "Canaan", MinerFamily.Avalon, 150, 3230, 3, 120, 4),
+        new("SEALMINER A2", "Bitdeer", MinerFamily.Sealminer, 226, 3730, 3, 153, 4),
+        new("Auradine AT1500", "Auradine", MinerFamily.Auradine, 180, 3780, 3, 132, 4),
+        new("Proto Rig", "Proto", MinerFamily.Proto, 145, 3450, 4, 120, 4), // ideal hashrate and power of the real reply
         new("Bitaxe Supra", "Bitaxe/open-source", MinerFamily.Bitaxe, 0.7, 15, 1, 1, 1),
         new("Bitaxe Gamma", "Bitaxe/open-source", MinerFamily.Bitaxe, 1.2, 18, 1, 1, 1),
     ];

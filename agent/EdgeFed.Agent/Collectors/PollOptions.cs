@@ -20,6 +20,11 @@ public sealed class PollOptions
     /// <summary>Miners to poll, by host and port (family detected when not given).</summary>
     public List<MinerConfig> Miners { get; set; } = [];
 
+    /// <summary>Login for the Braiins OS gRPC API (its factory default is root with an empty or "root" password).</summary>
+    public string BraiinsUser { get; set; } = "root";
+
+    public string BraiinsPassword { get; set; } = "root";
+
     /// <summary>A farm manifest (JSON list of {host, port, family}) with more miners to poll.</summary>
     public string? ManifestFile { get; set; }
 }

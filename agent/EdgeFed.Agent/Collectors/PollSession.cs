@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeFed.Agent.Collectors.Parsing;
 using EdgeFed.Agent.Collectors.Transport;
+using Grpc.Core;
 
 namespace EdgeFed.Agent.Collectors;
 
@@ -9,7 +10,7 @@ namespace EdgeFed.Agent.Collectors;
 /// device has proved unreachable the remaining requests are skipped, so a dead miner costs one timeout.
 /// </summary>
 public sealed class PollSession(
-    MinerEndpoint endpoint, TimeSpan timeout, AxeOsTransport http, StaticReplyCache cache, TimeProvider time, CancellationToken cancellationToken)
+    MinerEndpoint endpoint, TimeSpan timeout, MinerTransports transports, StaticReplyCache cache, TimeProvider time, CancellationToken cancellationToken)
 {
     private readonly List<PollError> _errors = [];
     private bool _unreachable;
@@ -17,6 +18,14 @@ public sealed class PollSession(
     public IReadOnlyList<PollError> Errors => _errors;
 
     public bool Unreachable => _unreachable;
+
+    public MinerEndpoint Endpoint => endpoint;
+
+    /// <summary>A JSON-socket request got an HTTP answer.</summary>
+    public bool SpokeHttp { get; private set; }
+
+    /// <summary>While detecting: the raw text of every reply read (error replies too), searched for firmware markers.</summary>
+    public List<string>? Texts { get; set; }
 
     /// <summary>A CGMiner-style command (<c>{"command":...}</c>) or a btminer one (<c>{"cmd":...}</c>).</summary>
     public Task<JsonElement?> CommandAsync(string command, string key = "command") =>
@@ -39,8 +48,61 @@ public sealed class PollSession(
         return reply;
     }
 
-    public Task<JsonElement?> SystemInfoAsync() =>
-        RunAsync("GET /api/system/info", () => http.GetSystemInfoAsync(endpoint.Host, endpoint.Port, timeout, cancellationToken));
+    /// <summary>An HTTP reply that describes the device (model, chips): served from the cache while fresh.</summary>
+    public async Task<JsonElement?> StaticHttpGetAsync(string path)
+    {
+        if (cache.TryGet(endpoint, path, out var cached))
+        {
+            return cached;
+        }
+
+        var reply = await HttpGetAsync(path);
+        if (reply is { } fresh)
+        {
+            cache.Put(endpoint, path, fresh);
+        }
+
+        return reply;
+    }
+
+    public Task<JsonElement?> SystemInfoAsync() => HttpGetAsync("/api/system/info");
+
+    /// <summary>An HTTP JSON API (AxeOS, ePIC, Proto): <c>GET path</c> on the miner's port.</summary>
+    public Task<JsonElement?> HttpGetAsync(string path) =>
+        RunAsync("GET " + path, () => transports.Http.GetAsync(endpoint.Host, endpoint.Port, path, timeout, cancellationToken));
+
+    /// <summary>A Whatsminer API v3 read (length-prefixed JSON on 4433); <c>code</c> other than 0 is an API error.</summary>
+    public async Task<JsonElement?> V3Async(string cmd, string? param = null)
+    {
+        var reply = await RunAsync(param is null ? cmd : $"{cmd} {param}",
+            () => WhatsminerV3Transport.QueryAsync(endpoint.Host, endpoint.Port, cmd, param, timeout, cancellationToken));
+        if (reply is { } r && r.Int("code") is { } code && code != 0)
+        {
+            _errors.Add(new PollError(PollErrorKind.ApiError, cmd, $"Firmware answered code {code}: {r.String("msg") ?? r.String("desc") ?? "no message"}."));
+            return null;
+        }
+
+        return reply;
+    }
+
+    /// <summary>A Braiins OS API call over gRPC (<c>braiins.bos.v1</c>).</summary>
+    public async Task<T?> GrpcAsync<T>(string name, Func<CallInvoker, CallOptions, Task<T>> call) where T : class
+    {
+        if (_unreachable)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await transports.Braiins.CallAsync(endpoint, timeout, call, cancellationToken);
+        }
+        catch (PollException ex)
+        {
+            Fail(name, ex);
+            return null;
+        }
+    }
 
     /// <summary>Builds the sample from what was read; a parse failure becomes an error on an unreachable sample.</summary>
     public MinerSample Finish(MinerFamily family, Func<MinerSample> parse)
@@ -81,15 +143,27 @@ public sealed class PollSession(
                 throw new PollException(PollErrorKind.EmptyReply, "The device closed the connection without a reply.");
             }
 
+            if (raw.AsSpan().StartsWith("HTTP/"u8))
+            {
+                SpokeHttp = true; // ePIC serves HTTP on 4028, where CGMiner firmware has its JSON socket
+                throw new PollException(PollErrorKind.UnexpectedReply, $"The device answers HTTP on port {endpoint.Port}, not a JSON socket.");
+            }
+
             var reply = LenientJson.Parse(raw);
+            Texts?.Add(reply.GetRawText());
             CgminerReply.CheckStatus(reply);
             return reply;
         }
         catch (PollException ex)
         {
-            _errors.Add(new PollError(ex.Kind, command, ex.Message));
-            _unreachable |= ex.Kind is PollErrorKind.ConnectionRefused or PollErrorKind.Timeout or PollErrorKind.ConnectionReset;
+            Fail(command, ex);
             return null;
         }
+    }
+
+    private void Fail(string command, PollException ex)
+    {
+        _errors.Add(new PollError(ex.Kind, command, ex.Message));
+        _unreachable |= ex.Kind is PollErrorKind.ConnectionRefused or PollErrorKind.Timeout or PollErrorKind.ConnectionReset;
     }
 }

@@ -15,17 +15,41 @@ public static class ReplyRenderer
             MinerFamily.Whatsminer => WhatsminerReplies.Render(command, miner, truth),
             MinerFamily.Avalon => AvalonReplies.Render(command, miner, truth),
             MinerFamily.BraiinsOs => BraiinsReplies.Render(command, miner, truth),
+            MinerFamily.Auradine => AuradineReplies.Render(command, miner, truth),
+            MinerFamily.Sealminer => SealminerReplies.Render(command, miner, truth),
             _ => null,
         };
         var bytes = CgminerJson.Bytes(reply ?? CgminerJson.Error("cgminer", "Invalid command"));
         return malformed ? Spoil(bytes, random) : bytes;
     }
 
-    public static byte[] SystemInfo(EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
+    /// <summary>The HTTP JSON families (AxeOS, ePIC, Proto): the body for a GET of <paramref name="path"/>, or null (404).</summary>
+    public static byte[]? Http(string path, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
     {
-        var bytes = Encoding.UTF8.GetBytes(BitaxeReplies.SystemInfo(miner, truth).ToJsonString());
+        JsonNode? body = miner.Family switch
+        {
+            MinerFamily.Bitaxe when path == "/api/system/info" => BitaxeReplies.SystemInfo(miner, truth),
+            MinerFamily.Epic => EpicReplies.Render(path, miner, truth),
+            MinerFamily.Proto => ProtoReplies.Render(path, miner, truth),
+            _ => null,
+        };
+        if (body is null)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
         return malformed ? Spoil(bytes, random) : bytes;
     }
+
+    public static byte[] V3(string cmd, string? param, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
+    {
+        var bytes = Encoding.UTF8.GetBytes(WhatsminerV3Replies.Render(cmd, param, miner, truth).ToJsonString());
+        return malformed ? Spoil(bytes, random) : bytes;
+    }
+
+    /// <summary>Stock bmminer's defect: the commas between the objects of an array left out.</summary>
+    public static string MissingCommas(string json) => System.Text.RegularExpressions.Regex.Replace(json, @"\}\s*,\s*\{", "}{");
 
     /// <summary>About a third of replies of a MalformedReplies miner: cut short, garbage, or a quirk parsers must tolerate.</summary>
     private static byte[] Spoil(byte[] reply, Random random)
@@ -36,12 +60,13 @@ public static class ReplyRenderer
         }
 
         var text = Encoding.UTF8.GetString(reply).TrimEnd('\0');
-        return random.Next(5) switch
+        return random.Next(6) switch
         {
             0 => reply[..(int)(reply.Length * (0.2 + random.NextDouble() * 0.5))],                  // truncated
             1 => Encoding.UTF8.GetBytes("\u0001\u0002 garbage {{ ]"),                                  // garbage
             2 => Encoding.UTF8.GetBytes(text.Insert(text.LastIndexOf('}'), ",") + "\0"),            // trailing comma
             3 => Encoding.UTF8.GetBytes(text + text + "\0"),                                          // }{ concatenated
+            4 => Encoding.UTF8.GetBytes(MissingCommas(text) + "\0"),                                 // [{...}{...}] as stock bmminer sends STATS
             _ => Encoding.UTF8.GetBytes(text.Insert(1, "\"Quirk Inf\":inf,\"Quirk NaN\":-nan,") + "\0"),              // bare inf/nan
         };
     }

@@ -36,7 +36,7 @@ public static class AntminerParser
             Family = family,
             Vendor = model?.Vendor ?? (modelName?.StartsWith("Antminer", StringComparison.OrdinalIgnoreCase) == true ? "Bitmain" : null),
             Model = modelName,
-            Firmware = versionInfo?.String("LUXminer") ?? header.String("Miner") ?? versionInfo?.String("Miner") ?? header.String("CompileTime"),
+            Firmware = CustomFirmware(header, versionInfo) ?? versionInfo?.String("LUXminer") ?? header.String("Miner") ?? versionInfo?.String("Miner") ?? header.String("CompileTime"),
             State = now > 0 ? MiningState.Mining : MiningState.Off,
             HashrateThs = now,
             AverageThs = JsonFields.Ths(body.Double("GHS av"), toThs),
@@ -52,6 +52,21 @@ public static class AntminerParser
             PoolUser = user,
             UptimeSeconds = body.Long("Elapsed") ?? summaryInfo?.Long("Elapsed"),
         };
+    }
+
+    /// <summary>Hiveon, VNish and MaraFW keep bmminer's layout and name themselves in it: "VNish 1.2.6".</summary>
+    private static string? CustomFirmware(JsonElement header, JsonElement? version)
+    {
+        var texts = new[] { header.ValueKind == JsonValueKind.Object ? header.GetRawText() : null, version?.GetRawText() };
+        var marker = Families.FirmwareMarkers.Find(texts);
+        if (marker is not { Family: MinerFamily.Antminer } || marker.Firmware == "stock")
+        {
+            return null;
+        }
+
+        var named = new[] { header, version ?? default }.Where(e => e.ValueKind == JsonValueKind.Object)
+            .SelectMany(e => e.EnumerateObject()).FirstOrDefault(p => p.Name.Contains(marker.Text, StringComparison.OrdinalIgnoreCase) && p.Value.ValueKind == JsonValueKind.String);
+        return named.Value.ValueKind == JsonValueKind.String ? $"{marker.Firmware} {named.Value.GetString()}" : marker.Firmware;
     }
 
     public static double UnitToThs(string? unit) => unit?.ToUpperInvariant() switch

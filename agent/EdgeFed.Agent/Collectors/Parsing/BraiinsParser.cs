@@ -9,11 +9,13 @@ namespace EdgeFed.Agent.Collectors.Parsing;
 public static class BraiinsParser
 {
     public static MinerSample Parse(
-        JsonElement summary, JsonElement? devs, JsonElement? devdetails, JsonElement? fans, JsonElement? temps, JsonElement? tuner, JsonElement? pools, JsonElement? version)
+        JsonElement summary, JsonElement? devs, JsonElement? devdetails, JsonElement? fans, JsonElement? temps, JsonElement? tuner, JsonElement? pools, JsonElement? version,
+        JsonElement? stats = null)
     {
         var s = CgminerReply.Section(summary, "SUMMARY");
         var details = devdetails?.Objects("DEVDETAILS").ToList() ?? [];
-        var modelName = details.Select(d => d.String("Model")).FirstOrDefault(m => m is not null);
+        // devdetails names the model; a unit without it may still name it in stats or version (Type).
+        var modelName = details.Select(d => d.String("Model")).FirstOrDefault(m => m is not null) ?? GenericCgminerParser.NamedModel(stats, version);
         modelName = modelName is not null && !modelName.StartsWith("Antminer", StringComparison.OrdinalIgnoreCase) ? "Antminer " + modelName : modelName;
         var model = ModelCatalog.Find(modelName);
         var tempList = temps?.Objects("TEMPS").ToList() ?? [];

@@ -50,6 +50,44 @@ public static class JsonFields
             ? array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
             : [];
 
+    /// <summary>A nested object or value by property names (<c>obj.At("msg", "summary")</c>), or null.</summary>
+    public static JsonElement? At(this JsonElement obj, params string[] path)
+    {
+        var current = obj;
+        foreach (var name in path)
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(name, out current))
+            {
+                return null;
+            }
+        }
+
+        return current.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? null : current;
+    }
+
+    /// <summary>The number a value starts with, for firmware that adds its unit ("58.94W", "4052.00 RPM").</summary>
+    public static double? LeadingNumber(this JsonElement obj, string name)
+    {
+        if (obj.Double(name) is { } plain)
+        {
+            return plain;
+        }
+
+        var text = obj.String(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        var end = 0;
+        while (end < text.Length && (char.IsAsciiDigit(text[end]) || text[end] is '.' or '-'))
+        {
+            end++;
+        }
+
+        return double.TryParse(text.AsSpan(0, end), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+    }
+
     public static double? AsDouble(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,

@@ -6,7 +6,9 @@ namespace EdgeFed.Agent.Collectors.Parsing;
 
 /// <summary>
 /// Parses what real miner firmware sends: a trailing NUL byte, bare <c>inf</c>/<c>nan</c>, trailing commas,
-/// several objects back to back (<c>}{</c>, merged into one, first value of a key wins). A reply cut short is a
+/// missing commas between values inside an array or object (stock bmminer's <c>STATS</c> is sent as
+/// <c>[{...}{...}]</c>), several objects back to back at the top level (<c>}{</c>, merged into one, first value of a
+/// key wins), invalid UTF-8 (replaced, U+FFFD). A reply cut short is a
 /// <see cref="PollErrorKind.TruncatedReply"/>, anything else unparseable a <see cref="PollErrorKind.MalformedReply"/>.
 /// </summary>
 public static class LenientJson
@@ -76,6 +78,8 @@ public static class LenientJson
         var depth = 0;
         var inString = false;
         var escaped = false;
+        // Inside a container, a value that ends right before another begins lost its comma: put it back.
+        var valueEnded = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
@@ -98,6 +102,7 @@ public static class LenientJson
                 else if (c == '"')
                 {
                     inString = false;
+                    valueEnded = true;
                 }
 
                 continue;
@@ -113,6 +118,16 @@ public static class LenientJson
                 continue;
             }
 
+            if (valueEnded && depth > 0 && (c is '"' or '{' or '[' or '-' || char.IsAsciiDigit(c)))
+            {
+                current.Append(',');
+            }
+
+            if (!char.IsWhiteSpace(c))
+            {
+                valueEnded = false;
+            }
+
             switch (c)
             {
                 case '"':
@@ -126,6 +141,7 @@ public static class LenientJson
                 case '}' or ']':
                     depth--;
                     current.Append(c);
+                    valueEnded = depth > 0;
                     if (depth == 0)
                     {
                         values.Add(current.ToString());
@@ -134,7 +150,11 @@ public static class LenientJson
 
                     break;
                 default:
-                    if (char.IsAsciiLetter(c))
+                    if (c is 'e' or 'E' && current.Length > 0 && (char.IsAsciiDigit(current[^1]) || current[^1] == '.'))
+                    {
+                        current.Append(c); // a number's exponent
+                    }
+                    else if (char.IsAsciiLetter(c))
                     {
                         var end = i;
                         while (end < text.Length && char.IsAsciiLetter(text[end]))
@@ -159,11 +179,14 @@ public static class LenientJson
                             current.Append(word);
                         }
 
+                        valueEnded = true;
                         i = end - 1;
                     }
                     else
                     {
                         current.Append(c);
+                        // A number ends where the next character cannot continue it.
+                        valueEnded = (char.IsAsciiDigit(c) || c == '.') && (i + 1 >= text.Length || !(char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '.' or 'e' or 'E' or '+' or '-'));
                     }
 
                     break;

@@ -11,30 +11,12 @@ public static class CgminerTransport
 {
     public const int MaxReplyBytes = 4 * 1024 * 1024;
 
-    public static async Task<byte[]> QueryAsync(string host, int port, string request, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+    public static Task<byte[]> QueryAsync(string host, int port, string request, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SocketCall.RunAsync(host, port, timeout, cancellationToken, async (socket, token) =>
         {
-            await socket.ConnectAsync(host, port, cts.Token);
-            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, cts.Token);
-            return await ReadToEndAsync(socket, cts.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PollException(PollErrorKind.Timeout, $"{host}:{port} did not answer within {timeout.TotalSeconds:0.##} s.");
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
-        {
-            throw new PollException(PollErrorKind.ConnectionRefused, $"{host}:{port} refused the connection.", ex);
-        }
-        catch (SocketException ex)
-        {
-            throw new PollException(PollErrorKind.ConnectionReset, $"{host}:{port}: {ex.SocketErrorCode}.", ex);
-        }
-    }
+            await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, token);
+            return await ReadToEndAsync(socket, token);
+        });
 
     private static async Task<byte[]> ReadToEndAsync(Socket socket, CancellationToken cancellationToken)
     {

@@ -3,8 +3,11 @@ using System.Net.Sockets;
 
 namespace EdgeFed.Agent.Collectors.Transport;
 
-/// <summary>AxeOS (Bitaxe) HTTP: <c>GET /api/system/info</c>, bounded in time and size.</summary>
-public sealed class AxeOsTransport : IDisposable
+/// <summary>
+/// The HTTP JSON APIs (AxeOS <c>/api/system/info</c>, ePIC on 4028, Proto <c>/api/v1/...</c>): one GET, bounded in time and
+/// size. A server that answers something other than HTTP (a CGMiner socket) is a malformed reply.
+/// </summary>
+public sealed class HttpTransport : IDisposable
 {
     private const int MaxReplyBytes = 1024 * 1024;
 
@@ -20,16 +23,16 @@ public sealed class AxeOsTransport : IDisposable
         MaxResponseContentBufferSize = MaxReplyBytes,
     };
 
-    public async Task<byte[]> GetSystemInfoAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<byte[]> GetAsync(string host, int port, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         try
         {
-            using var response = await _http.GetAsync(new Uri($"http://{host}:{port}/api/system/info"), cts.Token);
+            using var response = await _http.GetAsync(new Uri($"http://{host}:{port}{path}"), cts.Token);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw new PollException(PollErrorKind.ApiError, $"GET /api/system/info answered HTTP {(int)response.StatusCode}.");
+                throw new PollException(PollErrorKind.ApiError, $"GET {path} answered HTTP {(int)response.StatusCode}.");
             }
 
             return await response.Content.ReadAsByteArrayAsync(cts.Token);
@@ -41,6 +44,10 @@ public sealed class AxeOsTransport : IDisposable
         catch (HttpRequestException ex) when (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
             throw new PollException(PollErrorKind.ConnectionRefused, $"{host}:{port} refused the connection.", ex);
+        }
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.InvalidResponse)
+        {
+            throw new PollException(PollErrorKind.MalformedReply, $"{host}:{port} does not speak HTTP: {ex.Message}", ex);
         }
         catch (HttpRequestException ex)
         {
