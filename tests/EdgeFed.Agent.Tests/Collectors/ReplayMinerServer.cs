@@ -30,9 +30,11 @@ public sealed class ReplayMinerServer : IAsyncDisposable
     private readonly Dictionary<string, byte[]> _replies;
     private readonly TcpAcceptor _acceptor;
 
-    public ReplayMinerServer(IReadOnlyDictionary<string, string> commandToFile, Spoil spoil = Spoil.None, TimeSpan? slowBy = null)
+    /// <param name="rewrite">Edits every reply's text before it is served (a firmware that differs from the capture).</param>
+    public ReplayMinerServer(IReadOnlyDictionary<string, string> commandToFile, Spoil spoil = Spoil.None, TimeSpan? slowBy = null, Func<string, string>? rewrite = null)
     {
-        _replies = commandToFile.ToDictionary(kv => kv.Key, kv => RealReplies.Bytes(kv.Value));
+        _replies = commandToFile.ToDictionary(kv => kv.Key,
+            kv => rewrite is null ? RealReplies.Bytes(kv.Value) : Encoding.UTF8.GetBytes(rewrite(Encoding.UTF8.GetString(RealReplies.Bytes(kv.Value)))));
         Spoiling = spoil;
         SlowBy = slowBy ?? TimeSpan.FromSeconds(3);
         _acceptor = new TcpAcceptor(new IPEndPoint(IPAddress.Loopback, 0), ServeAsync);

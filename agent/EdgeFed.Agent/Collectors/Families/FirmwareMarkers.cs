@@ -17,6 +17,7 @@ public static class FirmwareMarkers
         new("BOSminer", MinerFamily.BraiinsOs, "Braiins OS"),
         new("BOSer", MinerFamily.BraiinsOs, "Braiins OS"),
         new("BTMiner", MinerFamily.Whatsminer, "BTMiner"),
+        new("whatsminer v", MinerFamily.Whatsminer, "BTMiner"),
         new("GCMiner", MinerFamily.Auradine, "FluxOS"),
         new("FluxOS", MinerFamily.Auradine, "FluxOS"),
         new("BDMiner", MinerFamily.Sealminer, "bdminer"),

@@ -20,7 +20,7 @@ public static class LenientJson
         // Most replies are clean JSON apart from the NUL cgminer appends: parse those without copying.
         var trimmed = raw.TrimEnd((byte)0).TrimEnd(" \r\n\t"u8);
         // Invalid UTF-8 inside a string would only fail later, on read: such replies take the decoding path.
-        if (trimmed.Length > 0 && trimmed[^1] is (byte)'}' or (byte)']' && System.Text.Unicode.Utf8.IsValid(trimmed))
+        if (trimmed.Length > 0 && System.Text.Unicode.Utf8.IsValid(trimmed))
         {
             try
             {
@@ -185,8 +185,11 @@ public static class LenientJson
                     else
                     {
                         current.Append(c);
-                        // A number ends where the next character cannot continue it.
-                        valueEnded = (char.IsAsciiDigit(c) || c == '.') && (i + 1 >= text.Length || !(char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '.' or 'e' or 'E' or '+' or '-'));
+                        if (!char.IsWhiteSpace(c))
+                        {
+                            // A number ends where the next character cannot continue it.
+                            valueEnded = (char.IsAsciiDigit(c) || c == '.') && (i + 1 >= text.Length || !(char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '.' or 'e' or 'E' or '+' or '-'));
+                        }
                     }
 
                     break;
