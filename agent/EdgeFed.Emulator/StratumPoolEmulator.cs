@@ -23,18 +23,24 @@ public sealed record PoolJobTemplate(string Coinb1Hex, string Coinb2Hex, string 
 /// <summary>
 /// A stratum v1 pool on 127.0.0.1:0 for tests and demos: answers subscribe (4-byte extranonce1, extranonce2_size 4)
 /// and authorize, then sends set_difficulty and a <c>mining.notify</c> per template, one every <c>interval</c>.
+/// It accepts a <c>mining.submit</c> for a job it sent and rejects one for any other job, and counts what it accepted
+/// (the pool's own view of the miners' work, to check share accounting against).
 /// </summary>
 public sealed class StratumPoolEmulator : IAsyncDisposable
 {
     private readonly IReadOnlyList<PoolJobTemplate> _templates;
     private readonly TimeSpan _interval;
     private readonly TcpAcceptor _acceptor;
+    private readonly double _difficulty;
     private int _sessions;
+    private long _accepted;
+    private long _rejected;
 
-    public StratumPoolEmulator(IReadOnlyList<PoolJobTemplate> templates, TimeSpan interval)
+    public StratumPoolEmulator(IReadOnlyList<PoolJobTemplate> templates, TimeSpan interval, double difficulty = 65536)
     {
         _templates = templates;
         _interval = interval;
+        _difficulty = difficulty;
         _acceptor = new TcpAcceptor(new IPEndPoint(IPAddress.Loopback, 0), (socket, stop) => ServeAsync(socket, Interlocked.Increment(ref _sessions), stop));
     }
 
@@ -42,6 +48,10 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
 
     /// <summary>Users that authorized (the emulator stands in for the pool, which does see them).</summary>
     public List<string> AuthorizedUsers { get; } = [];
+
+    public long AcceptedShares => Interlocked.Read(ref _accepted);
+
+    public long RejectedShares => Interlocked.Read(ref _rejected);
 
     public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
@@ -90,7 +100,12 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
                             jobs ??= SendJobsAsync(Send, stop);
                             break;
                         case "mining.submit":
-                            await Send(new { id, result = true, error = (object?)null });
+                            var known = request.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Array && p.GetArrayLength() >= 2 &&
+                                        int.TryParse(p[1].GetString(), System.Globalization.NumberStyles.HexNumber, null, out var job) && job >= 0 && job < _templates.Count;
+                            Interlocked.Increment(ref known ? ref _accepted : ref _rejected);
+                            await Send(known
+                                ? new { id, result = (object?)true, error = (object?)null }
+                                : new { id, result = (object?)false, error = (object?)new object?[] { 21, "Job not found", null } });
                             break;
                         default:
                             await Send(new { id, result = (object?)null, error = new object?[] { 20, "Unknown method", null } });
@@ -106,7 +121,7 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
 
     private async Task SendJobsAsync(Func<object, Task> send, CancellationToken stop)
     {
-        await send(new { id = (object?)null, method = "mining.set_difficulty", @params = new[] { 65536 } });
+        await send(new { id = (object?)null, method = "mining.set_difficulty", @params = new[] { _difficulty } });
         for (var i = 0; i < _templates.Count; i++)
         {
             var t = _templates[i];

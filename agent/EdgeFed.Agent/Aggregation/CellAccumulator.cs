@@ -12,7 +12,8 @@ public sealed record MinerObservation(string MinerKey, CellKey Cell, double? Has
 /// Sums the polls of a window into cells keyed by (pool, template provider, vendor, model, health). A miner counts
 /// once per window, in the cell of its last poll: its hashrate and power are its means over the window, its shares
 /// the growth of its counters since its previous poll, across windows (a counter that went down, e.g. after a
-/// reboot, counts from zero).
+/// reboot, counts from zero). A miner whose shares went through the agent's stratum proxy also adds its share-based
+/// hashrate over the window (and its own API figure, to compare like with like).
 /// </summary>
 public sealed class CellAccumulator
 {
@@ -41,7 +42,10 @@ public sealed class CellAccumulator
         }
     }
 
-    public IReadOnlyList<AggregateCell> Drain()
+    public IReadOnlyList<AggregateCell> Drain() => Drain(null, TimeSpan.Zero);
+
+    /// <param name="shares">The proxy-measured work of a miner (by its key) in the window, or null.</param>
+    public IReadOnlyList<AggregateCell> Drain(Func<string, Collectors.Stratum.ShareTally?>? shares, TimeSpan window)
     {
         List<List<(MinerObservation Poll, ulong Accepted, ulong Rejected)>> miners;
         lock (_lock)
@@ -55,7 +59,16 @@ public sealed class CellAccumulator
             var result = new AggregateCell { Key = cell.Key, MinerCount = (uint)cell.Count() };
             foreach (var polls in cell)
             {
-                result.HashrateThs += polls.Select(p => p.Poll.HashrateThs).OfType<double>().DefaultIfEmpty(0).Average();
+                var api = polls.Select(p => p.Poll.HashrateThs).OfType<double>().DefaultIfEmpty(0).Average();
+                result.HashrateThs += api;
+                if (shares?.Invoke(polls[^1].Poll.MinerKey) is { } tally)
+                {
+                    result.ShareHashrateThs += tally.HashrateThs(window);
+                    result.ShareCount += (ulong)tally.Count;
+                    result.ShareMiners++;
+                    result.ShareApiHashrateThs += api;
+                }
+
                 if (polls.Select(p => p.Poll.PowerW).OfType<double>().ToList() is { Count: > 0 } power)
                 {
                     result.PowerW += power.Average();

@@ -27,6 +27,12 @@ public sealed class LaplaceNoise(IOptions<PrivacyOptions> options, Random? rando
         cell.PowerReportingMiners = (uint)Math.Max(0, Math.Round(cell.PowerReportingMiners + Sample(1 / o.Epsilon)));
         cell.AcceptedShares = (ulong)Math.Max(0, Math.Round(cell.AcceptedShares + Sample(o.SharesSensitivity / o.Epsilon)));
         cell.RejectedShares = (ulong)Math.Max(0, Math.Round(cell.RejectedShares + Sample(o.SharesSensitivity / o.Epsilon)));
+        if (cell.ShareMiners > 0)
+        {
+            cell.ShareHashrateThs = Math.Max(0, cell.ShareHashrateThs + Sample(o.HashrateSensitivityThs / o.Epsilon));
+            cell.ShareApiHashrateThs = Math.Max(0, cell.ShareApiHashrateThs + Sample(o.HashrateSensitivityThs / o.Epsilon));
+            cell.ShareCount = (ulong)Math.Max(1, Math.Round(cell.ShareCount + Sample(o.SharesSensitivity / o.Epsilon))); // still a measured cell
+        }
     }
 
     /// <summary>One draw from Laplace(0, scale) by inverse transform.</summary>

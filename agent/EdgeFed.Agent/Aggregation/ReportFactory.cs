@@ -12,7 +12,8 @@ namespace EdgeFed.Agent.Aggregation;
 /// the blocks and template fingerprints the watchers saw.
 /// </summary>
 public sealed class ReportFactory(
-    IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations, CellAccumulator cells, ModelSet models, LaplaceNoise noise)
+    IOptions<AgentOptions> options, AgentStateStore state, ObservationBuffer observations, CellAccumulator cells, ModelSet models, LaplaceNoise noise,
+    Collectors.Stratum.ShareLedger? shares = null)
 {
     public static string SoftwareVersion { get; } =
         typeof(ReportFactory).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -30,7 +31,9 @@ public sealed class ReportFactory(
             SoftwareVersion = SoftwareVersion,
         };
         report.Models.AddRange(models.Versions());
-        foreach (var cell in cells.Drain())
+        // A miner is matched to its proxied shares by address: the host it is polled at is where its stratum connection comes from.
+        Func<string, Collectors.Stratum.ShareTally?>? tally = shares is null ? null : key => shares.Take(HostOf(key), windowStart, windowEnd);
+        foreach (var cell in cells.Drain(tally, windowEnd - windowStart))
         {
             noise.Apply(cell);
             report.Cells.Add(cell);
@@ -41,4 +44,7 @@ public sealed class ReportFactory(
         report.Templates.AddRange(templates);
         return report;
     }
+
+    /// <summary>"127.0.1.5:4028" → "127.0.1.5" (a miner's key is its endpoint).</summary>
+    private static string HostOf(string minerKey) => minerKey.LastIndexOf(':') is var at and > 0 ? minerKey[..at].Trim('[', ']') : minerKey;
 }

@@ -43,6 +43,7 @@ public static class AgentExtensions
         builder.Services.AddSingleton(sp => new LaplaceNoise(sp.GetRequiredService<IOptions<PrivacyOptions>>()));
         builder.Services.AddHostedService<FleetCycleService>();
         builder.Services.AddSingleton<ObservationBuffer>();
+        builder.Services.AddSingleton<Collectors.Stratum.ShareLedger>();
         builder.Services.AddHostedService<NodeWatcherService>();
         builder.Services.AddHostedService<StratumWatcherService>();
         builder.Services.AddSingleton<AgentStateStore>();

@@ -69,10 +69,20 @@ public sealed class ConsoleView
                 $"Nakamoto [bold]{c.NakamotoCoefficient}[/], τ66 {c.Tau66}, effective {c.EffectiveEntities:0.0}, Gini {c.Gini:0.00}, H {c.EntropyBits:0.00} bits\n" +
                 $"HHI trend {Sparkline(history)}" +
                 (c.DisputedBlocks > 0 ? $"\n[yellow]{c.DisputedBlocks} disputed blocks[/]" : string.Empty) +
-                (c.CappedAgents.Count > 0 ? $"\n[yellow]capped agents: {Markup.Escape(string.Join(", ", c.CappedAgents))}[/]" : string.Empty)));
+                (c.CappedAgents.Count > 0 ? $"\n[yellow]capped agents: {Markup.Escape(string.Join(", ", c.CappedAgents))}[/]" : string.Empty) +
+                SharesLine(c)));
         }
 
         return new Panel(body).Header(Markup.Escape(name)).Expand();
+    }
+
+    /// <summary>Share-based hashrate next to the API figure where proxies measured it; a disagreement beyond the error in red.</summary>
+    private static string SharesLine(ConcentrationResponse c)
+    {
+        var measured = c.Shares.Where(s => s.Shares > 0).Take(3).Select(s =>
+            $"{Markup.Escape(Short(s.Entity))} {s.ShareBasedThs:0.#} vs API {s.ShareApiThs:0.#} TH/s ±{s.ShareRelativeError * 100:0.#} %" +
+            (s.ShareDisagrees ? " [red]disagree[/]" : string.Empty)).ToList();
+        return measured.Count > 0 ? "\nshares: " + string.Join("; ", measured) : string.Empty;
     }
 
     private static Table Agents(Snapshot snapshot)

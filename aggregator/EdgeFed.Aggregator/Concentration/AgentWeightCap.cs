@@ -3,6 +3,16 @@ namespace EdgeFed.Aggregator.Concentration;
 /// <summary>One agent's contribution to one entity (e.g. TH/s of a pool).</summary>
 public sealed record AgentContribution(string Entity, string Agent, double Value);
 
+/// <summary>An entity's proxy-measured work: share-based and API hashrate of the same miners, shares, cells that disagree.</summary>
+public sealed record ShareMeasurement(double ShareThs, double ApiThs, long Shares, int DisagreeingCells)
+{
+    /// <summary>About 1/√n over n shares (PROTOCOLS.md, stratum share accounting).</summary>
+    public double RelativeError => Shares > 0 ? 1 / Math.Sqrt(Shares) : double.PositiveInfinity;
+
+    /// <summary>The two figures differ by more than 1.96 standard errors of the share-based one (95 %).</summary>
+    public bool Disagrees => Shares > 0 && Math.Abs(ShareThs - ApiThs) > 1.96 * ShareThs * RelativeError;
+}
+
 /// <summary>An entity after capping: its total, how many distinct agents back it, and the agents that were capped.</summary>
 public sealed record CappedEntity(string Entity, double Value, int Agents, IReadOnlyList<string> CappedAgents);
 

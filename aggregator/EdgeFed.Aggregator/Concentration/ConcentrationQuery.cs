@@ -43,6 +43,21 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
             summary = ConcentrationMetrics.Summarise(published.Select(e => KeyValuePair.Create(EntityName(request.Dimension, e.Entity), e.Value)));
             response.SuppressedEntities = (uint)(entities.Count - published.Count);
             response.CappedAgents.AddRange(published.SelectMany(e => e.CappedAgents).Distinct().Order(StringComparer.Ordinal));
+            Fill(response, summary);
+            // Share-based hashrate next to the API figure, for published entities only (k-anonymity holds for it too).
+            var measured = await store.ShareHashrateByAsync(request.Dimension, from, to, cancellationToken);
+            var stored = published.ToDictionary(e => EntityName(request.Dimension, e.Entity), e => e.Entity);
+            foreach (var share in response.Shares)
+            {
+                if (stored.TryGetValue(share.Entity, out var key) && measured.TryGetValue(key, out var m))
+                {
+                    (share.ShareBasedThs, share.ShareApiThs, share.Shares, share.ShareRelativeError, share.ShareDisagrees, share.DisagreeingCells) =
+                        (m.ShareThs, m.ApiThs, (ulong)m.Shares, m.RelativeError, m.Disagrees, (uint)m.DisagreeingCells);
+                }
+            }
+
+            response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
+            return response;
         }
 
         Fill(response, summary);

@@ -71,7 +71,11 @@ public static partial class ReportValidator
             return "key: required.";
         }
 
-        foreach (var (name, value) in new[] { ("hashrate_ths", cell.HashrateThs), ("power_w", cell.PowerW), ("mean_confidence", cell.MeanConfidence) })
+        foreach (var (name, value) in new[]
+                 {
+                     ("hashrate_ths", cell.HashrateThs), ("power_w", cell.PowerW), ("mean_confidence", cell.MeanConfidence),
+                     ("share_hashrate_ths", cell.ShareHashrateThs), ("share_api_hashrate_ths", cell.ShareApiHashrateThs),
+                 })
         {
             if (!double.IsFinite(value) || value < 0)
             {
@@ -92,6 +96,21 @@ public static partial class ReportValidator
         if (cell.PowerReportingMiners > cell.MinerCount)
         {
             return $"power_reporting_miners: {cell.PowerReportingMiners} is more than miner_count {cell.MinerCount}.";
+        }
+
+        if (cell.ShareMiners > cell.MinerCount)
+        {
+            return $"share_miners: {cell.ShareMiners} is more than miner_count {cell.MinerCount}.";
+        }
+
+        if (cell.ShareHashrateThs > options.NetworkHashrateCeilingThs)
+        {
+            return $"share_hashrate_ths: {cell.ShareHashrateThs} TH/s is more than the whole network ({options.NetworkHashrateCeilingThs} TH/s).";
+        }
+
+        if ((cell.ShareMiners == 0) != (cell.ShareCount == 0) || (cell.ShareCount == 0 && cell.ShareHashrateThs > 0))
+        {
+            return $"share_count: {cell.ShareCount} shares with share_miners {cell.ShareMiners} and share_hashrate_ths {cell.ShareHashrateThs} do not fit together.";
         }
 
         return null;

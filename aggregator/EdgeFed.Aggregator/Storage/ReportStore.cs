@@ -95,10 +95,13 @@ public sealed class ReportStore : IDisposable
             "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received) RETURNING rowid",
             ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L));
         using var cell = Command(_writer, tx,
-            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id) " +
-            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence, $report)",
+            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id, " +
+            "share_ths, share_count, share_miners, share_api_ths) " +
+            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence, $report, " +
+            "$shareThs, $shareCount, $shareMiners, $shareApi)",
             ("$agent", ""), ("$seq", 0L), ("$pool", ""), ("$provider", ""), ("$vendor", ""), ("$model", ""), ("$health", 0), ("$miners", 0L),
-            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L));
+            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L),
+            ("$shareThs", 0.0), ("$shareCount", 0L), ("$shareMiners", 0L), ("$shareApi", 0.0));
         using var block = Command(_writer, tx,
             "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
             ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""));
@@ -117,7 +120,8 @@ public sealed class ReportStore : IDisposable
             foreach (var c in report.Cells)
             {
                 Set(cell, report.AgentId, (long)report.Sequence, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (int)c.Key.Health,
-                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, reportId);
+                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, reportId,
+                    c.ShareHashrateThs, (long)c.ShareCount, (long)c.ShareMiners, c.ShareApiHashrateThs);
                 cell.ExecuteNonQuery();
             }
 
@@ -131,6 +135,17 @@ public sealed class ReportStore : IDisposable
         tx.Commit();
         return stored;
     }
+
+    private static string ColumnOf(Dimension dimension) => dimension switch
+    {
+        Dimension.Pool => "c.pool",
+        Dimension.TemplateProvider => "c.template_provider",
+        Dimension.Vendor => "c.vendor",
+        Dimension.Model => "c.model",
+        Dimension.Health => "c.health",
+        Dimension.Region => "r.region",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Choose a dimension."),
+    };
 
     private static void Set(SqliteCommand command, params object[] values)
     {
@@ -167,16 +182,7 @@ public sealed class ReportStore : IDisposable
     /// <summary>Per entity of a dimension and agent: summed hashrate over windows starting in [from, to).</summary>
     public async Task<IReadOnlyList<AgentContribution>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
     {
-        var column = dimension switch
-        {
-            Dimension.Pool => "c.pool",
-            Dimension.TemplateProvider => "c.template_provider",
-            Dimension.Vendor => "c.vendor",
-            Dimension.Model => "c.model",
-            Dimension.Health => "c.health",
-            Dimension.Region => "r.region",
-            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Choose a dimension."),
-        };
+        var column = ColumnOf(dimension);
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = Command(connection, null,
             $"SELECT CAST({column} AS TEXT), c.agent_id, SUM(c.hashrate_ths) FROM cells c " +
@@ -187,6 +193,31 @@ public sealed class ReportStore : IDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new AgentContribution(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Per entity of a dimension: the share-based and API hashrate of the miners whose shares agents' proxies saw, the
+    /// shares behind them, and how many cells disagree beyond their own error (windows starting in [from, to)).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, ShareMeasurement>> ShareHashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
+    {
+        var column = ColumnOf(dimension);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = Command(connection, null,
+            $"SELECT CAST({column} AS TEXT), SUM(c.share_ths), SUM(c.share_api_ths), SUM(c.share_count), " +
+            // |share - api| > 1.96 share/sqrt(n), squared (no SQRT needed in SQL)
+            "SUM(CASE WHEN (c.share_ths - c.share_api_ths) * (c.share_ths - c.share_api_ths) * c.share_count > 3.8416 * c.share_ths * c.share_ths " +
+            "THEN 1 ELSE 0 END) FROM cells c " +
+            "JOIN reports r ON r.rowid = c.report_id " +
+            $"WHERE r.window_start >= $from AND r.window_start < $to AND c.share_count > 0 GROUP BY {column}", ("$from", from), ("$to", to));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new Dictionary<string, ShareMeasurement>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows[reader.GetString(0)] = new ShareMeasurement(reader.GetDouble(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetInt32(4));
         }
 
         return rows;

@@ -24,7 +24,9 @@ internal static class Schema
             agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
             vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL,
             hashrate_ths REAL NOT NULL, power_w REAL NOT NULL, power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL,
-            rejected INTEGER NOT NULL, confidence REAL NOT NULL, report_id INTEGER);
+            rejected INTEGER NOT NULL, confidence REAL NOT NULL, report_id INTEGER,
+            share_ths REAL NOT NULL DEFAULT 0, share_count INTEGER NOT NULL DEFAULT 0, share_miners INTEGER NOT NULL DEFAULT 0,
+            share_api_ths REAL NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS block_sightings (
             block_hash TEXT NOT NULL, agent_id TEXT NOT NULL, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
             block_time INTEGER NOT NULL, PRIMARY KEY (block_hash, agent_id));
@@ -58,6 +60,19 @@ internal static class Schema
                 COMMIT;
                 """;
             migrate.ExecuteNonQuery();
+        }
+
+        // Share-based hashrate (issue 14): files made before it get the columns, zero for the cells they hold.
+        foreach (var (column, type) in new[] { ("share_ths", "REAL"), ("share_count", "INTEGER"), ("share_miners", "INTEGER"), ("share_api_ths", "REAL") })
+        {
+            using var has = connection.CreateCommand();
+            has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('cells') WHERE name = '{column}'";
+            if ((long)has.ExecuteScalar()! == 0)
+            {
+                using var add = connection.CreateCommand();
+                add.CommandText = $"ALTER TABLE cells ADD COLUMN {column} {type} NOT NULL DEFAULT 0";
+                add.ExecuteNonQuery();
+            }
         }
 
         using var index = connection.CreateCommand();

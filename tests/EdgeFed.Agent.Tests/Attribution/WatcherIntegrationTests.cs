@@ -212,7 +212,7 @@ public sealed class WatcherIntegrationTests
             Pools = [new StratumTarget { Url = pool.Url.ToString() }],
             Proxies = [new StratumProxyTarget { Listen = "127.0.0.1", ListenPort = proxyPort, Upstream = pool.Url.ToString() }],
         });
-        var service = new StratumWatcherService(options, Community, buffer, TimeProvider.System,
+        var service = new StratumWatcherService(options, Community, buffer, new ShareLedger(TimeProvider.System), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<StratumWatcherService>.Instance);
         await service.StartAsync(CancellationToken.None);
         try

@@ -148,7 +148,9 @@ public sealed class CollectorSocketTests
     [Fact]
     public async Task UnknownFirmware_IsReportedAsSuch()
     {
-        await using var server = new ReplayMinerServer(new Dictionary<string, string> { ["version"] = "auradine/v1/version.json" });
+        // A CGMiner RPC that names no firmware EdgeFed knows and answers nothing else.
+        await using var server = new ReplayMinerServer(new Dictionary<string, string> { ["version"] = "auradine/v1/version.json" },
+            rewrite: t => t.Replace("GCMiner", "Xminer", StringComparison.Ordinal));
         using var collector = Collector();
 
         var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port), CancellationToken.None);

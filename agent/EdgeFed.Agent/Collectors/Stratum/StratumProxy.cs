@@ -11,7 +11,9 @@ namespace EdgeFed.Agent.Collectors.Stratum;
 /// <summary>
 /// A passive pass-through proxy between local miners and their pool: every line is forwarded unchanged both ways;
 /// on the way down, <c>mining.notify</c> jobs are decoded and attributed (using the extranonce sizes from the
-/// miner's own subscribe). Logins pass through and are never recorded.
+/// miner's own subscribe). Logins pass through and are never recorded. Share accounting: each <c>mining.submit</c>
+/// is matched to the pool's answer by id and, when accepted, its job's difficulty (the <c>mining.set_difficulty</c>
+/// in force when the job arrived) goes into the <see cref="ShareLedger"/> under the miner's address.
 /// </summary>
 public sealed class StratumProxy : IAsyncDisposable
 {
@@ -20,10 +22,12 @@ public sealed class StratumProxy : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Func<ObservedJob, ValueTask> _onJob;
     private readonly TcpAcceptor _acceptor;
+    private readonly ShareLedger? _shares;
 
-    public StratumProxy(IPEndPoint listen, Uri upstream, PoolAttributor attributor, TimeProvider time, Func<ObservedJob, ValueTask> onJob)
+    public StratumProxy(IPEndPoint listen, Uri upstream, PoolAttributor attributor, TimeProvider time, Func<ObservedJob, ValueTask> onJob, ShareLedger? shares = null)
     {
         _upstream = upstream;
+        _shares = shares;
         _attributor = attributor;
         _time = time;
         _onJob = onJob;
@@ -44,11 +48,17 @@ public sealed class StratumProxy : IAsyncDisposable
                 await pool.ConnectAsync(_upstream.Host, _upstream.Port, stop);
                 using var session = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 var subscribeId = new TaskCompletionSource<JsonElement?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var accounting = new ShareAccounting(((IPEndPoint)minerSocket.RemoteEndPoint!).Address, _shares);
                 var up = PumpAsync(miner, pool.GetStream(), line =>
                 {
-                    if (StratumMessages.TryParse(line) is { } m && StratumMessages.Method(m) == "mining.subscribe" && m.TryGetProperty("id", out var id))
+                    if (StratumMessages.TryParse(line) is { } m)
                     {
-                        subscribeId.TrySetResult(id.Clone());
+                        if (StratumMessages.Method(m) == "mining.subscribe" && m.TryGetProperty("id", out var id))
+                        {
+                            subscribeId.TrySetResult(id.Clone());
+                        }
+
+                        accounting.Up(m);
                     }
 
                     return ValueTask.CompletedTask;
@@ -61,6 +71,7 @@ public sealed class StratumProxy : IAsyncDisposable
                         return;
                     }
 
+                    accounting.Down(m);
                     if (StratumMessages.Method(m) == "mining.notify")
                     {
                         try

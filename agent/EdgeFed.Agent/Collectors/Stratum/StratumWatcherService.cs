@@ -12,7 +12,8 @@ namespace EdgeFed.Agent.Collectors.Stratum;
 /// proxies; the jobs seen either way go to the observation buffer.
 /// </summary>
 public sealed class StratumWatcherService(
-    IOptions<StratumWatchOptions> options, PoolAttributor attributor, ObservationBuffer buffer, TimeProvider time, ILogger<StratumWatcherService> logger)
+    IOptions<StratumWatchOptions> options, PoolAttributor attributor, ObservationBuffer buffer, ShareLedger shares, TimeProvider time,
+    ILogger<StratumWatcherService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,7 +23,7 @@ public sealed class StratumWatcherService(
             {
                 buffer.Add(job);
                 return ValueTask.CompletedTask;
-            })).ToList();
+            }, shares)).ToList();
         try
         {
             await Task.WhenAll(options.Value.Pools.Where(p => p.Url.Length > 0).Select(p => WatchAsync(p, stoppingToken)));
