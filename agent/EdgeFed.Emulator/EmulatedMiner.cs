@@ -55,6 +55,12 @@ public sealed class EmulatedMiner(
         _ => 0,
     };
 
+    /// <summary>A sleeping unit's fans: Avalon's soft-off stops them (as avalonminer/stats.json shows); others idle slowly.</summary>
+    private static double SleepFanRpm(MinerFamily family) => family == MinerFamily.Avalon ? 0 : 1500;
+
+    /// <summary>Where the firmware's thermal protection stops hashing: ~90-95 °C chip for S19-class units (PROTOCOLS.md), MicroBT higher.</summary>
+    public static double ThermalLimitC(MinerFamily family) => 92 + FamilyTemperatureOffsetC(family);
+
     /// <summary>Intake and exhaust fans of one unit run at different speeds (the real S19 Pro: 6000, 5880, 5040, 5040 rpm).</summary>
     private double FanPosition(int fan) => 1 - 0.16 * new Random(StableHash.Mix(seed, fan)).NextDouble();
 
@@ -68,15 +74,23 @@ public sealed class EmulatedMiner(
         var boardFault = P(BehaviourKind.HashboardFailure);
         var fanFault = P(BehaviourKind.FanFailure);
         var under = P(BehaviourKind.Underperforming);
-        var curtailed = P(BehaviourKind.Curtailed) >= 0;
+        var sleep = P(BehaviourKind.Curtailed);
+        var curtailed = sleep >= 0;
         var offline = P(BehaviourKind.Offline) >= 0;
 
         var nominal = Model.NominalThs * _tuning;
         var perBoard = nominal * _unitFactor / Model.Boards;
-        var ambientChip = 70 + FamilyTemperatureOffsetC(Family) - 20 * (1 - _tuning) + _siteOffsetC - 4 * (_fanBaseRpm - 4200) / 2300 + (noise.NextDouble() * 4 - 2) + (overheat >= 0 ? 30 * overheat : 0) + (fanFault >= 0 ? 10 * fanFault : 0)
-                          + (under >= 0 ? 2 * under : 0);
-        var limit = 90 + FamilyTemperatureOffsetC(Family);
-        var throttle = overheat >= 0 && ambientChip > limit ? 1 - 0.3 * (ambientChip - limit) / 10 : 1.0;
+        var limit = ThermalLimitC(Family);
+        var normalChip = 70 + FamilyTemperatureOffsetC(Family) - 20 * (1 - _tuning) + _siteOffsetC - 4 * (_fanBaseRpm - 4200) / 2300 + (noise.NextDouble() * 4 - 2)
+                         + (fanFault >= 0 ? 10 * fanFault : 0) + (under >= 0 ? 2 * under : 0);
+        // Overheating: the chips climb to the firmware's limit over the first three quarters of the ramp, the firmware
+        // throttling a little on the way; at the limit it stops hashing (thermal protection) and runs its fans flat out,
+        // the chips staying at the limit (PROTOCOLS.md). The unit still answers.
+        var protection = overheat >= 0.75;
+        var ambientChip = overheat < 0 ? normalChip
+            : protection ? limit - 1.5 + noise.NextDouble() * 4
+            : normalChip + (limit - normalChip) * Math.Max(0, overheat / 0.75);
+        var throttle = overheat >= 0 && !protection ? 1 - 0.15 * Math.Clamp((ambientChip - (limit - 8)) / 8, 0, 1) : 1.0;
         var efficiency = under >= 0 ? 0.95 - 0.15 * under : 1.0;
         var boards = Enumerable.Range(0, Model.Boards).Select(i =>
         {
@@ -86,15 +100,16 @@ public sealed class EmulatedMiner(
                 chips = (int)Math.Round(chips * (1 - boardFault)); // chips drop out until the board is dead
             }
 
-            var rate = curtailed ? 0 : perBoard * chips / Model.ChipsPerBoard * throttle * efficiency * Jitter(0.025);
-            var chipTemp = curtailed ? 35 + noise.NextDouble() * 5 : ambientChip + i * 1.5;
+            var rate = curtailed || protection ? 0 : perBoard * chips / Model.ChipsPerBoard * throttle * efficiency * Jitter(0.025);
+            // A unit put to sleep stops hashing at once and its chips cool from where they were over the ramp.
+            var chipTemp = curtailed ? 35 + noise.NextDouble() * 5 + (ambientChip - 37) * Math.Pow(1 - sleep, 2) : chips == 0 ? 30 + noise.NextDouble() * 6 : ambientChip + (protection ? i * 0.5 : i * 1.5);
             var errors = (long)(noise.NextDouble() * 40 * (i == 0 && boardFault >= 0 ? 1 + 4 * boardFault : 1));
             return new BoardTruth(chips, Model.ChipsPerBoard, Math.Round(chipTemp, 1), Math.Round(chipTemp - 12, 1), rate, errors);
         }).ToList();
 
         // A failing fan slows down until it stops; below 300 rpm the controller reads 0, which firmware reports as absent.
         var fans = Enumerable.Range(0, Model.Fans)
-            .Select(i => (int)((curtailed ? 1500 : _fanBaseRpm + (overheat >= 0 ? (6800 - _fanBaseRpm) * overheat : 0)) * (i == 0 && fanFault >= 0 ? 1 - fanFault : 1) * FanPosition(i) * Jitter(0.03)))
+            .Select(i => (int)((curtailed ? SleepFanRpm(Family) : protection ? 6900 : _fanBaseRpm + (overheat >= 0 ? (6800 - _fanBaseRpm) * overheat : 0)) * (i == 0 && fanFault >= 0 ? 1 - fanFault : 1) * FanPosition(i) * Jitter(0.03)))
             .Select(rpm => rpm < 300 ? 0 : rpm)
             .ToList();
         var hashrate = boards.Sum(b => b.HashrateThs);
@@ -109,12 +124,12 @@ public sealed class EmulatedMiner(
 
         return new MinerTruth(
             health,
-            offline ? MiningState.Unreachable : curtailed ? MiningState.Curtailed : MiningState.Mining,
+            offline ? MiningState.Unreachable : curtailed ? MiningState.Curtailed : protection ? MiningState.Off : MiningState.Mining,
             !offline,
             hashrate,
-            curtailed ? 0 : nominal * _unitFactor * efficiency,
+            curtailed || protection ? 0 : nominal * _unitFactor * efficiency,
             nominal,
-            curtailed ? Model.PowerW * 0.04 : Model.PowerW * _tuning * (hashrate / Math.Max(nominal, 1e-9)) * Jitter(0.02),
+            curtailed ? Model.PowerW * 0.04 : protection ? Model.PowerW * 0.06 : Model.PowerW * _tuning * (hashrate / Math.Max(nominal, 1e-9)) * Jitter(0.02),
             boards,
             fans,
             AcceptedShares: uptime / 6,

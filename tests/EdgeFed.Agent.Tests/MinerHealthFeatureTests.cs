@@ -13,7 +13,7 @@ public sealed class MinerHealthFeatureTests
     [Fact]
     public async Task Featuriser_OnEmulatedFaults_ShowsTheirSignatures()
     {
-        var options = new FarmOptions { BaseAddress = "127.91.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.Zero };
+        var options = new FarmOptions { BaseAddress = "127.91.1.1", Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.Zero };
         MinerPlan Plan(params BehaviourKind[] kinds) => new(MinerFamily.Antminer, "Antminer S21", "stratum+tcp://stratum.antpool.com:3333",
             kinds.Select(k => new Behaviour(k, TimeSpan.Zero)).ToList());
         await using var farm = FarmEmulator.Start([Plan(), Plan(BehaviourKind.FanFailure), Plan(BehaviourKind.HashboardFailure), Plan(BehaviourKind.Offline)], options, TimeProvider.System);

@@ -12,7 +12,7 @@ internal static class TestFarm
     public static async Task<(FarmEmulator Farm, string Manifest)> StartAsync(
         string directory, int miners, int seed, string baseAddress, double faulty = 0.15, Func<MinerPlan, MinerPlan>? adjust = null)
     {
-        var options = new FarmOptions { Miners = miners, Seed = seed, FaultyFraction = faulty, BaseAddress = baseAddress, Port = 0, HttpPort = 0, Ramp = TimeSpan.FromSeconds(2) };
+        var options = new FarmOptions { Miners = miners, Seed = seed, FaultyFraction = faulty, BaseAddress = baseAddress, Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.FromSeconds(2) };
         var farm = FarmEmulator.Start(FarmPlanner.Plan(options).Select(adjust ?? (p => p)).ToList(), options, TimeProvider.System);
         var manifest = Path.Combine(directory, $"farm-{seed}.json");
         await File.WriteAllTextAsync(manifest, EdgeFed.Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));

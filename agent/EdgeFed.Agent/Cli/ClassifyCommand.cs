@@ -9,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace EdgeFed.Agent.Cli;
 
 /// <summary>
-/// <c>edgefed-agent classify --family antminer|whatsminer|avalon|bitaxe|auto --stats FILE [--summary FILE] [--pools FILE]
-/// [--models DIR] [--catalog FILE]</c>: run the models on saved replies (one reply, or a JSON array of consecutive ones)
+/// <c>edgefed-agent classify --family antminer|whatsminer|avalon|bitaxe|FAMILY|auto --stats FILE [--summary FILE] [--pools FILE]
+/// [--reply NAME=FILE ...] [--models DIR] [--catalog FILE]</c>: run the models on saved replies (one reply, or a JSON array of consecutive ones)
 /// and print <c>{"model","vendor","health","decidedBy","probabilities",...}</c>. Fewer than six replies stand for a
 /// steady window (the earliest repeated). Exit 2 on unreadable input or models.
 /// </summary>
@@ -19,25 +19,31 @@ public static class ClassifyCommand
     public static Command Create()
     {
         var family = new Option<string>("--family") { DefaultValueFactory = _ => "auto" };
-        family.AcceptOnlyFromAmong("antminer", "whatsminer", "avalon", "bitaxe", "auto");
+        var named = Enum.GetNames<MinerFamily>().Where(n => n != nameof(MinerFamily.Unknown)).Select(n => n.ToLowerInvariant()).ToArray();
+        family.AcceptOnlyFromAmong([.. named, "auto"]);
+        var extra = new Option<string[]>("--reply")
+        {
+            Description = "A further reply a family reads, NAME=FILE (e.g. capabilities=capabilities.json for ePIC; see README)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var stats = new Option<string>("--stats") { Description = "Main reply: stats (Antminer, LuxOS, Avalon), devs (Whatsminer), system info (Bitaxe)", Required = true };
         var summary = new Option<string?>("--summary") { Description = "The summary reply" };
         var pools = new Option<string?>("--pools") { Description = "The pools reply (for the pool)" };
         var models = new Option<string?>("--models") { Description = "Folder with the .onnx models and cards (default: the agent's)" };
         var catalog = new Option<string?>("--catalog") { Description = "Pool catalogue (default: built in)" };
-        var command = new Command("classify", "Run the on-device models on saved miner replies (JSON).") { family, stats, summary, pools, models, catalog };
+        var command = new Command("classify", "Run the on-device models on saved miner replies (JSON).") { family, stats, summary, pools, extra, models, catalog };
         command.SetAction(async (result, cancellationToken) =>
         {
             try
             {
                 var kind = result.GetValue(family) switch
                 {
-                    "whatsminer" => MinerFamily.Whatsminer,
-                    "avalon" => MinerFamily.Avalon,
-                    "bitaxe" => MinerFamily.Bitaxe,
-                    _ => (MinerFamily?)null, // antminer: stock or LuxOS, told apart by the reply
+                    "auto" or "antminer" => (MinerFamily?)null, // antminer: stock or LuxOS, told apart by the reply
+                    var f => Enum.Parse<MinerFamily>(f!, ignoreCase: true),
                 };
-                var samples = ReplyFiles.Parse(kind, result.GetValue(stats)!, result.GetValue(summary), result.GetValue(pools));
+                var extras = (result.GetValue(extra) ?? []).Select(e => e.Split('=', 2)).ToDictionary(
+                    p => p.Length == 2 && p[0].Length > 0 ? p[0] : throw new IOException($"--reply '{string.Join('=', p)}' is not NAME=FILE."), p => p[1]);
+                var samples = ReplyFiles.Parse(kind, result.GetValue(stats)!, result.GetValue(summary), result.GetValue(pools), extras);
                 var window = Enumerable.Repeat(samples[0], Math.Max(0, MinerFeatures.WindowSize - samples.Count)).Concat(samples.TakeLast(MinerFeatures.WindowSize)).ToList();
                 var inference = new InferenceOptions();
                 if (result.GetValue(models) is { } dir)

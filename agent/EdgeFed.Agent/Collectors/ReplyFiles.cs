@@ -1,21 +1,40 @@
 using System.Text.Json;
+using EdgeFed.Agent.Collectors.Braiins;
+using EdgeFed.Agent.Collectors.Braiins.V1;
 using EdgeFed.Agent.Collectors.Parsing;
 
 namespace EdgeFed.Agent.Collectors;
 
 /// <summary>
 /// Turns saved miner replies into samples with the same parsers the collectors use, for <c>classify</c> and for the
-/// real-reply evaluation sets. <c>stats</c> is the family's main reply: Antminer/LuxOS/Avalon <c>stats</c>,
-/// Whatsminer <c>devs</c> (its <c>summary</c> goes in <c>summary</c>), Bitaxe <c>/api/system/info</c>. A JSON array
-/// of main replies is a run of consecutive polls, oldest first.
+/// real-reply evaluation sets. <c>stats</c> is the family's main reply: Antminer/LuxOS/Avalon/SEALMINER <c>stats</c>,
+/// Whatsminer <c>devs</c> (its <c>summary</c> goes in <c>summary</c>), Bitaxe <c>/api/system/info</c>, Auradine
+/// <c>summary</c>, ePIC <c>/summary</c>, Whatsminer v3 <c>get.miner.status summary</c>, Braiins OS API
+/// <c>GetMinerStats</c>, Proto <c>/api/v1/mining</c>; the other replies a family needs come as named extras (see
+/// <see cref="ExtraNames"/>). A JSON array of main replies is a run of consecutive polls, oldest first.
 /// </summary>
 public static class ReplyFiles
 {
-    public static IReadOnlyList<MinerSample> Parse(MinerFamily? family, string statsPath, string? summaryPath, string? poolsPath)
+    /// <summary>The extra replies each family reads, by name.</summary>
+    public static readonly IReadOnlyDictionary<MinerFamily, string[]> ExtraNames = new Dictionary<MinerFamily, string[]>
+    {
+        [MinerFamily.Sealminer] = ["version"],
+        [MinerFamily.Auradine] = ["devs", "temperature", "fan", "psu", "ipreport", "asccount", "mode", "version"],
+        [MinerFamily.Epic] = ["capabilities", "temps"],
+        [MinerFamily.WhatsminerV3] = ["deviceinfo", "edevs"],
+        [MinerFamily.BraiinsOsGrpc] = ["details", "hashboards", "cooling"],
+        [MinerFamily.Proto] = ["system", "hardware", "cooling"],
+        [MinerFamily.Cgminer] = ["devs", "version", "devdetails"],
+    };
+
+    public static IReadOnlyList<MinerSample> Parse(MinerFamily? family, string statsPath, string? summaryPath, string? poolsPath,
+        IReadOnlyDictionary<string, string>? extraPaths = null)
     {
         var stats = Read(statsPath);
         var summary = summaryPath is null ? (JsonElement?)null : Read(summaryPath);
         var pools = poolsPath is null ? (JsonElement?)null : Read(poolsPath);
+        var extras = (extraPaths ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Read(kv.Value));
+        JsonElement? E(string name) => extras.TryGetValue(name, out var e) ? e : null;
         var replies = stats.ValueKind == JsonValueKind.Array && stats.GetArrayLength() > 0 && stats[0].ValueKind == JsonValueKind.Object
             ? stats.EnumerateArray().ToList()
             : [stats];
@@ -28,7 +47,18 @@ public static class ReplyFiles
                 MinerFamily.Avalon => AvalonParser.Parse(reply, summary, pools, null),
                 MinerFamily.Whatsminer => WhatsminerParser.Parse(summary ?? reply, reply, pools, null, null, null, null),
                 MinerFamily.Bitaxe => BitaxeParser.Parse(reply),
-                _ => throw new PollException(PollErrorKind.UnknownFamily, $"'{statsPath}' is not a reply of a family classify reads (antminer, whatsminer, avalon, bitaxe)."),
+                MinerFamily.Sealminer => SealminerParser.Parse(reply, summary, pools, E("version")),
+                MinerFamily.Auradine => AuradineParser.Parse(new AuradineParser.Replies(reply, E("devs"), E("temperature"), E("fan"), E("psu"), E("ipreport"),
+                    E("asccount"), E("mode"), pools, E("version"))),
+                MinerFamily.Epic => EpicParser.Parse(reply, E("capabilities"), E("temps")),
+                MinerFamily.WhatsminerV3 => WhatsminerV3Parser.Parse(reply, E("deviceinfo"), E("edevs"), pools),
+                MinerFamily.Proto => ProtoParser.Parse(reply, E("system"), E("hardware"), E("cooling"), pools),
+                MinerFamily.BraiinsOsGrpc => BraiinsGrpcParser.Parse(new BraiinsGrpcParser.Replies(
+                    E("details") is { } d ? BraiinsJson.Parse<GetMinerDetailsResponse>(d) : throw new PollException(PollErrorKind.UnexpectedReply, "The Braiins OS API needs its details reply."),
+                    BraiinsJson.Parse<GetMinerStatsResponse>(reply), E("hashboards") is { } h ? BraiinsJson.Parse<GetHashboardsResponse>(h) : null,
+                    E("cooling") is { } c ? BraiinsJson.Parse<GetCoolingStateResponse>(c) : null, pools is { } p ? BraiinsJson.Parse<GetPoolGroupsResponse>(p) : null)),
+                MinerFamily.Cgminer => GenericCgminerParser.Parse(reply, summary, E("devs"), pools, E("version"), E("devdetails")),
+                _ => throw new PollException(PollErrorKind.UnknownFamily, $"'{statsPath}' is not a reply of a family classify reads."),
             }) with { Endpoint = Path.GetFileName(statsPath) };
         }).ToList();
     }
@@ -41,7 +71,37 @@ public static class ReplyFiles
             return MinerFamily.Bitaxe;
         }
 
+        if (reply.At("mining-status") is not null)
+        {
+            return MinerFamily.Proto;
+        }
+
+        if (reply.At("msg", "summary") is not null)
+        {
+            return MinerFamily.WhatsminerV3;
+        }
+
+        if (EpicParser.IsSummary(reply))
+        {
+            return MinerFamily.Epic;
+        }
+
+        if (reply.At("miner_stats") is not null)
+        {
+            return MinerFamily.BraiinsOsGrpc;
+        }
+
         var text = reply.GetRawText();
+        if (text.Contains("\"MHS(Sample)\"", StringComparison.Ordinal))
+        {
+            return MinerFamily.Sealminer;
+        }
+
+        if (text.Contains("GCMiner", StringComparison.Ordinal) || text.Contains("FluxOS", StringComparison.Ordinal))
+        {
+            return MinerFamily.Auradine;
+        }
+
         if (text.Contains("MM ID0", StringComparison.Ordinal))
         {
             return MinerFamily.Avalon;

@@ -6,7 +6,8 @@ namespace EdgeFed.Agent.Inference;
 /// <summary>
 /// Classifies a batch of miners, one ONNX run per model for the whole batch. Rules decide where they are certain:
 /// a miner that did not answer is offline; one its firmware reports as curtailed (a soft-off Avalon, a Whatsminer
-/// after mineroff) is curtailed. The health model covers the rest. The reported hardware model is kept when it is
+/// after mineroff) is curtailed; one that answers with zero hashrate while its chips sit at the thermal limit is in
+/// thermal protection, overheating (sleeping units show zero hashrate too, but cool). The health model covers the rest. The reported hardware model is kept when it is
 /// in the catalogue and its chips and nominal hashrate fit; otherwise the miner-model predicts it. Without a usable
 /// model, or for a row with non-finite features, the health is <c>unknown</c> (decided by rule), never a guess.
 /// </summary>
@@ -32,11 +33,10 @@ public sealed class MinerClassifier(ModelSet models)
         var probabilities = healthProbabilities is null || healthCard is null
             ? new Dictionary<string, float>()
             : healthCard.Classes.Select((c, k) => (c, healthProbabilities[k])).ToDictionary(p => p.c, p => p.Item2);
-        var (healthClass, decidedBy, confidence) = last.State switch
+        var (healthClass, decidedBy, confidence) = RuleFor(last) switch
         {
-            MiningState.Unreachable => ("offline", "rule", 1f),
-            MiningState.Curtailed => ("curtailed", "rule", 1f),
-            _ when probabilities.Count > 0 => probabilities.MaxBy(p => p.Value) is var best ? (best.Key, "model", best.Value) : default,
+            { } rule => (rule, "rule", 1f),
+            null when probabilities.Count > 0 => probabilities.MaxBy(p => p.Value) is var best ? (best.Key, "model", best.Value) : default,
             _ => (Unknown, "rule", 0f),
         };
 
@@ -54,6 +54,23 @@ public sealed class MinerClassifier(ModelSet models)
 
         return new MinerClassification(model, vendor, healthClass, decidedBy, probabilities, modelDecidedBy, modelProbability, confidence);
     }
+
+    /// <summary>The health class a rule is certain of for the latest poll, or null when the model decides.</summary>
+    public static string? RuleFor(MinerSample last) => last.State switch
+    {
+        MiningState.Unreachable => "offline",
+        MiningState.Curtailed => "curtailed",
+        _ when InThermalProtection(last) => "overheating",
+        _ => null,
+    };
+
+    /// <summary>Chips at or above this with no hashrate: only thermal protection does that (a stopped unit cools within a minute).</summary>
+    public const double ThermalProtectionChipC = 85;
+
+    /// <summary>Zero hashrate (overall and on every board that reports one) with the hottest chip at the limit.</summary>
+    public static bool InThermalProtection(MinerSample sample) =>
+        sample.State != MiningState.Unreachable && sample.HashrateThs is 0 && sample.Boards.All(b => b.HashrateThs is null or 0) &&
+        sample.Boards.Select(b => b.ChipTempC).Max() >= ThermalProtectionChipC;
 
     /// <summary>The vendor whose models together hold more than half the probability; "other" when none does.</summary>
     private static string? VendorOf(ModelCard card, float[] probabilities)

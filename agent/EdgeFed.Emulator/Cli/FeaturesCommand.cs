@@ -33,7 +33,7 @@ public static class FeaturesCommand
                 var farm = new FarmOptions
                 {
                     Miners = result.GetValue(miners), Seed = result.GetValue(seed), FaultyFraction = result.GetValue(faulty),
-                    BaseAddress = result.GetValue(address)!, Port = 0, HttpPort = 0, Ramp = TimeSpan.FromMinutes(2),
+                    BaseAddress = result.GetValue(address)!, Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.FromMinutes(2),
                 };
                 await using var health = new StreamWriter(Path.Combine(folder, "health.csv"));
                 await using var hardware = new StreamWriter(Path.Combine(folder, "hardware.csv"));

@@ -95,14 +95,16 @@ public static class TrainingSetWriter
     /// <summary>real-health.csv and real-hardware.csv from the labelled real replies (one reply stands for a steady window).</summary>
     public static async Task WriteRealRepliesAsync(TextWriter health, TextWriter hardware, string minerApiRoot)
     {
-        await health.WriteLineAsync(Header(MinerFeatures.Names, "meta_family"));
+        // meta_rule: what the agent's rules decide before the model is asked (empty: the model decides).
+        await health.WriteLineAsync(Header(MinerFeatures.Names, "meta_family", "meta_rule"));
         await hardware.WriteLineAsync(Header(HardwareFeatures.Names, "meta_family", "meta_vendor"));
         foreach (var reply in RealReplyLabels.All)
         {
             var sample = RealReplyLabels.Sample(reply, minerApiRoot);
             if (reply.Health is { } label)
             {
-                await health.WriteLineAsync(Row(MinerFeatures.Of(Enumerable.Repeat(sample, MinerFeatures.WindowSize).ToList()), reply.Family.ToString(), reply.Name, label));
+                await health.WriteLineAsync(Row(MinerFeatures.Of(Enumerable.Repeat(sample, MinerFeatures.WindowSize).ToList()), reply.Family.ToString(),
+                    Agent.Inference.MinerClassifier.RuleFor(sample) ?? string.Empty, reply.Name, label));
             }
 
             await hardware.WriteLineAsync(Row(HardwareFeatures.Of(sample), reply.Family.ToString(), reply.Vendor, reply.Name, reply.Model ?? string.Empty));

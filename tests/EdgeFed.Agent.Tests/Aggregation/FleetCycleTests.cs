@@ -23,7 +23,7 @@ public sealed class FleetCycleTests
     public async Task Cycles_ClassifyEveryMiner_AndFillCellsByPoolProviderModelAndHealth()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
-        var farmOptions = new FarmOptions { BaseAddress = "127.94.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.Zero };
+        var farmOptions = new FarmOptions { BaseAddress = "127.94.1.1", Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.Zero };
         const string antpool = "stratum+tcp://stratum.antpool.com:3333";
         const string foundry = "stratum+tcp://btc.foundryusapool.com:3333";
         await using var farm = FarmEmulator.Start(

@@ -1,6 +1,6 @@
 using System.Net;
 using EdgeFed.Agent.Collectors.Braiins.V1;
-using Google.Protobuf;
+using EdgeFed.Agent.Collectors.Braiins;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -16,17 +16,15 @@ namespace EdgeFed.Agent.Tests.Collectors;
 public sealed record RealBraiinsReplies(
     GetMinerDetailsResponse Details, GetMinerStatsResponse Stats, GetHashboardsResponse Hashboards, GetCoolingStateResponse Cooling, GetPoolGroupsResponse Pools)
 {
-    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-
     public static RealBraiinsReplies Load(string capture)
     {
         string Text(string file) => File.ReadAllText(Path.Combine(RealReplies.Root, "braiins", capture, file));
         return new(
-            Parser.Parse<GetMinerDetailsResponse>(Text("miner_details.json")),
-            Parser.Parse<GetMinerStatsResponse>(Text("miner_stats.json")),
-            Parser.Parse<GetHashboardsResponse>(Text("miner_hw_hashboards.json")),
-            Parser.Parse<GetCoolingStateResponse>(Text("cooling_state.json")),
-            Parser.Parse<GetPoolGroupsResponse>($"{{\"pool_groups\": {Text("pools.json")}}}")); // the capture is the list itself
+            BraiinsJson.Parse<GetMinerDetailsResponse>(Text("miner_details.json")),
+            BraiinsJson.Parse<GetMinerStatsResponse>(Text("miner_stats.json")),
+            BraiinsJson.Parse<GetHashboardsResponse>(Text("miner_hw_hashboards.json")),
+            BraiinsJson.Parse<GetCoolingStateResponse>(Text("cooling_state.json")),
+            BraiinsJson.Parse<GetPoolGroupsResponse>(Text("pools.json"))); // the capture is the list itself
     }
 }
 

@@ -9,7 +9,7 @@ namespace EdgeFed.Agent.Tests.Emulator;
 /// <summary>Collectors against the fleet emulator over real sockets, checked against each miner's ground truth.</summary>
 public sealed class FarmEmulatorTests
 {
-    private static readonly FarmOptions Loopback = new() { BaseAddress = "127.77.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.Zero, Seed = 7 };
+    private static readonly FarmOptions Loopback = new() { BaseAddress = "127.77.1.1", Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.Zero, Seed = 7 };
 
     private static MinerCollector Collector(int timeoutMs = 2000) =>
         new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);

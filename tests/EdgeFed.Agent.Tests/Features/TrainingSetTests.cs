@@ -11,7 +11,7 @@ public sealed class TrainingSetTests
 {
     private static async Task<(string Health, string Hardware)> GenerateAsync(string baseAddress)
     {
-        var options = new FarmOptions { Miners = 24, Seed = 5, FaultyFraction = 0.8, BaseAddress = baseAddress, Port = 0, HttpPort = 0, Ramp = TimeSpan.FromMinutes(1) };
+        var options = new FarmOptions { Miners = 24, Seed = 5, FaultyFraction = 0.8, BaseAddress = baseAddress, Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.FromMinutes(1) };
         using var health = new StringWriter();
         using var hardware = new StringWriter();
         await TrainingSetWriter.WriteEmulatedAsync(health, hardware, options, polls: 9, CancellationToken.None, TimeSpan.FromSeconds(1));

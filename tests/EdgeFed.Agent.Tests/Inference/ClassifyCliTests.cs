@@ -62,10 +62,26 @@ public sealed class ClassifyCliTests
     }
 
     [Fact]
+    public async Task Classify_AFamilyWithSeveralReplies_TakesThemAsNamedExtras()
+    {
+        var (exit, output) = await ProcessRunner.RunAsync(Agent, ["classify", "--stats", Real("sealminer/v2025/stats.json"), "--summary", Real("sealminer/v2025/summary.json"),
+            "--pools", Real("sealminer/v2025/pools.json"), "--reply", "version=" + Real("sealminer/v2025/version.json")], TimeSpan.FromSeconds(60));
+        var (epic, epicOutput) = await ProcessRunner.RunAsync(Agent, ["classify", "--family", "epic", "--stats", Real("epic/v1/summary.json"),
+            "--reply", "capabilities=" + Real("epic/v1/capabilities.json"), "temps=" + Real("epic/v1/temps.json")], TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, output);
+        var sealminer = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(("SEALMINER A2", "Bitdeer", "healthy", "Sealminer"), (sealminer.GetProperty("model").GetString(), sealminer.GetProperty("vendor").GetString(),
+            sealminer.GetProperty("health").GetString(), sealminer.GetProperty("family").GetString()));
+        Assert.True(epic == 0, epicOutput);
+        Assert.Equal("Antminer S19 XP", JsonDocument.Parse(epicOutput).RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
     public async Task Classify_UnreadableOrForeignReply_ExitsTwoWithAMessage()
     {
         var (missing, missingOutput) = await ProcessRunner.RunAsync(Agent, ["classify", "--stats", "/nonexistent/stats.json"], TimeSpan.FromSeconds(60));
-        var (foreign, foreignOutput) = await ProcessRunner.RunAsync(Agent, ["classify", "--stats", Real("epic/v1/summary.json")], TimeSpan.FromSeconds(60));
+        var (foreign, foreignOutput) = await ProcessRunner.RunAsync(Agent, ["classify", "--stats", Real("elphapex/v1/summary.json")], TimeSpan.FromSeconds(60));
 
         Assert.Equal(2, missing);
         Assert.Contains("/nonexistent/stats.json", missingOutput, StringComparison.Ordinal);

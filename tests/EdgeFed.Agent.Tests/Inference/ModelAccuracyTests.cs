@@ -29,7 +29,7 @@ public sealed class ModelAccuracyTests : IClassFixture<ModelAccuracyTests.Unseen
 
         public async Task InitializeAsync()
         {
-            var options = new FarmOptions { Miners = 120, Seed = 11, FaultyFraction = 0.7, BaseAddress = "127.93.1.1", Port = 0, HttpPort = 0, Ramp = TimeSpan.FromMinutes(2) };
+            var options = new FarmOptions { Miners = 120, Seed = 11, FaultyFraction = 0.7, BaseAddress = "127.93.1.1", Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.FromMinutes(2) };
             using var health = new StringWriter();
             using var hardware = new StringWriter();
             await TrainingSetWriter.WriteEmulatedAsync(health, hardware, options, polls: 20, CancellationToken.None, TimeSpan.FromSeconds(1));
