@@ -22,7 +22,7 @@ public sealed class EmulatedMiner(
     /// <summary>Custom firmware (Braiins OS, LuxOS) runs autotuned profiles: nominal, hashrate and power scale together.</summary>
     private readonly double _tuning = Tuned(family) ? 0.55 + new Random(seed + 2).NextDouble() * 0.55 : 1.0;
 
-    private static bool Tuned(MinerFamily f) => f is MinerFamily.BraiinsOs or MinerFamily.BraiinsOsGrpc or MinerFamily.LuxOs or MinerFamily.Epic;
+    private static bool Tuned(MinerFamily f) => f is MinerFamily.BraiinsOs or MinerFamily.BraiinsOsGrpc or MinerFamily.BraiinsOsGraphql or MinerFamily.LuxOs or MinerFamily.Epic;
 
     public int Id { get; } = id;
 

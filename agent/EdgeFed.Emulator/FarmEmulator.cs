@@ -37,7 +37,7 @@ public sealed class FarmEmulator : IAsyncDisposable
                     plan.Behaviours, bootedAt, options.Ramp);
                 var port = plan.Family switch
                 {
-                    MinerFamily.Bitaxe or MinerFamily.Proto => options.HttpPort,
+                    MinerFamily.Bitaxe or MinerFamily.Proto or MinerFamily.BraiinsOsGraphql => options.HttpPort,
                     MinerFamily.WhatsminerV3 => options.V3Port,
                     MinerFamily.BraiinsOsGrpc => options.GrpcPort,
                     _ => options.Port, // CGMiner-style RPC, and ePIC's HTTP on the same port

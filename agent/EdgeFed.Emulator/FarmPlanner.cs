@@ -23,14 +23,15 @@ public static class FarmPlanner
         ("stratum+tcp://sha256.poolbinance.com:443", 0.06),
     ];
 
-    /// <summary>All twelve firmware families, each on its own protocol.</summary>
+    /// <summary>All the firmware families (the twelve of issue 14, and Braiins OS's older GraphQL API), each on its own protocol.</summary>
     private static readonly (MinerFamily Family, string[] Models, double Weight)[] Mix =
     [
-        (MinerFamily.Antminer, ["Antminer S19j Pro", "Antminer S19 XP", "Antminer S21", "Antminer S21 Pro", "Antminer S21 XP", "Antminer S19 Pro"], 0.33),
+        (MinerFamily.Antminer, ["Antminer S19j Pro", "Antminer S19 XP", "Antminer S21", "Antminer S21 Pro", "Antminer S21 XP", "Antminer S19 Pro"], 0.31),
         (MinerFamily.Whatsminer, ["Whatsminer M30S++", "Whatsminer M50S", "Whatsminer M60S"], 0.17),
         (MinerFamily.WhatsminerV3, ["Whatsminer M60S"], 0.05),
         (MinerFamily.BraiinsOs, ["Antminer S19j Pro", "Antminer S21"], 0.06),
         (MinerFamily.BraiinsOsGrpc, ["Antminer S19 XP", "Antminer S21 Pro"], 0.04),
+        (MinerFamily.BraiinsOsGraphql, ["Antminer S19j Pro", "Antminer S21"], 0.02),
         (MinerFamily.Avalon, ["Avalon 1246", "Avalon A1366", "Avalon A1466"], 0.08),
         (MinerFamily.LuxOs, ["Antminer S19k Pro", "Antminer S19 XP"], 0.06),
         (MinerFamily.Epic, ["Antminer S19 XP", "Antminer S19j Pro"], 0.04),

@@ -16,6 +16,7 @@ namespace EdgeFed.Emulator;
 public sealed class MinerServer : IAsyncDisposable
 {
     private static readonly TimeSpan RequestReadLimit = TimeSpan.FromSeconds(5);
+    private const int MaxRequestBytes = 8192;
     private readonly EmulatedMiner _miner;
     private readonly TimeProvider _time;
     private readonly TcpAcceptor _acceptor;
@@ -56,7 +57,7 @@ public sealed class MinerServer : IAsyncDisposable
                 var malformed = _miner.Has(BehaviourKind.MalformedReplies, now);
                 var reply = _miner.Family switch
                 {
-                    MinerFamily.Bitaxe or MinerFamily.Epic or MinerFamily.Proto => Http(request, truth, random, malformed),
+                    MinerFamily.Bitaxe or MinerFamily.Epic or MinerFamily.Proto or MinerFamily.BraiinsOsGraphql => Http(request, truth, random, malformed),
                     MinerFamily.WhatsminerV3 => Framed(request, truth, random, malformed),
                     _ => Cgminer(request, truth, random, malformed),
                 };
@@ -90,6 +91,13 @@ public sealed class MinerServer : IAsyncDisposable
     {
         static byte[] Response(string status, byte[] body) =>
             [.. Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), .. body];
+
+        if (request.StartsWith("POST /graphql ", StringComparison.Ordinal) && _miner.Family == MinerFamily.BraiinsOsGraphql)
+        {
+            return ReplyRenderer.Graphql(request[(request.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..], _miner, truth, random, malformed) is { } data
+                ? Response("200 OK", data)
+                : Response("400 Bad Request", "{\"errors\":[{\"message\":\"unknown query\"}]}"u8.ToArray());
+        }
 
         if (!request.StartsWith("GET ", StringComparison.Ordinal))
         {
@@ -162,7 +170,7 @@ public sealed class MinerServer : IAsyncDisposable
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         cts.CancelAfter(RequestReadLimit);
-        var buffer = new byte[8192];
+        var buffer = new byte[MaxRequestBytes];
         var length = 0;
         while (length < buffer.Length)
         {
@@ -174,7 +182,17 @@ public sealed class MinerServer : IAsyncDisposable
 
             length += read;
             var text = Encoding.UTF8.GetString(buffer, 0, length);
-            if (text.Contains("\r\n\r\n", StringComparison.Ordinal) || (text.TrimStart().StartsWith('{') && text.Count(c => c == '{') == text.Count(c => c == '}')))
+            if (text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var head and >= 0)
+            {
+                // An HTTP request: complete once its body (Content-Length) is in.
+                var declared = text[..head].Split("\r\n").Select(h => h.Split(':', 2)).Where(h => h.Length == 2 && h[0].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    .Select(h => int.TryParse(h[1].Trim(), out var n) ? n : 0).FirstOrDefault();
+                if (Encoding.UTF8.GetByteCount(text[(head + 4)..]) >= declared)
+                {
+                    break;
+                }
+            }
+            else if (text.TrimStart().StartsWith('{') && text.Count(c => c == '{') == text.Count(c => c == '}'))
             {
                 break;
             }

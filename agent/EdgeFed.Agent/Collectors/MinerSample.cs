@@ -19,6 +19,9 @@ public enum MinerFamily
     /// <summary>The Braiins OS API: gRPC <c>braiins.bos.v1</c> on 50051.</summary>
     BraiinsOsGrpc,
 
+    /// <summary>Braiins OS's older web API: GraphQL on <c>POST /graphql</c> (port 80).</summary>
+    BraiinsOsGraphql,
+
     /// <summary>ePIC PowerPlay (on Antminers): HTTP JSON on port 4028.</summary>
     Epic,
 

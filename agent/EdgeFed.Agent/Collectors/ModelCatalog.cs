@@ -12,6 +12,7 @@ public static class ModelCatalog
 {
     public static IReadOnlyList<MinerModel> All { get; } =
     [
+        new("Antminer S9", "Bitmain", MinerFamily.Antminer, 13.5, 1323, 3, 63, 2),
         new("Antminer S19 Pro", "Bitmain", MinerFamily.Antminer, 110, 3250, 3, 114, 4),
         new("Antminer S19j Pro", "Bitmain", MinerFamily.Antminer, 104, 3068, 3, 126, 4),
         new("Antminer S19k Pro", "Bitmain", MinerFamily.Antminer, 120, 2760, 3, 77, 4),
@@ -42,6 +43,21 @@ public static class ModelCatalog
         var wanted = name.Trim();
         return All.FirstOrDefault(m => m.Name.Equals(wanted, StringComparison.OrdinalIgnoreCase))
                ?? All.FirstOrDefault(m => m.Name.EndsWith(" " + wanted, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// For firmware that names no model: the one catalogue model with this many boards and this many chips on its
+    /// fullest board (the hardware's signature, e.g. 3 x 63 chips is an S9), or null when none or several fit.
+    /// </summary>
+    public static MinerModel? BySignature(IReadOnlyList<HashboardSample> boards)
+    {
+        if (boards.Count == 0 || boards.Select(b => b.Chips).Max() is not { } chips || chips <= 0)
+        {
+            return null;
+        }
+
+        var fits = All.Where(m => m.Boards == boards.Count && m.ChipsPerBoard == chips).Take(2).ToList();
+        return fits.Count == 1 ? fits[0] : null;
     }
 
     /// <summary>Fans a family's units usually have, for firmware that does not name the model.</summary>

@@ -25,6 +25,9 @@ public sealed class PollOptions
 
     public string BraiinsPassword { get; set; } = "root";
 
+    /// <summary>Password for the older Braiins OS GraphQL web API (factory default: empty), used only when a query is refused.</summary>
+    public string BraiinsGraphqlPassword { get; set; } = string.Empty;
+
     /// <summary>A farm manifest (JSON list of {host, port, family}) with more miners to poll.</summary>
     public string? ManifestFile { get; set; }
 }

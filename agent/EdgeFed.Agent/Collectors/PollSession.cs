@@ -85,6 +85,77 @@ public sealed class PollSession(
         return reply;
     }
 
+    /// <summary>
+    /// A Braiins OS GraphQL query (<c>POST /graphql</c>, the web API of BOS before its gRPC API): its <c>data</c>. A reply
+    /// with <c>errors</c> (an expired or missing session) logs in once with the <c>auth.login</c> mutation, whose
+    /// <c>session_id</c> cookie then goes with every query, and asks again.
+    /// </summary>
+    public async Task<JsonElement?> GraphqlAsync(string name, string query)
+    {
+        var key = endpoint.ToString();
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var body = JsonSerializer.Serialize(new { query });
+            var reply = await RunAsync(name, async () =>
+            {
+                var (bytes, _) = await transports.Http.PostJsonAsync(endpoint.Host, endpoint.Port, "/graphql", body,
+                    transports.GraphqlSessions.TryGetValue(key, out var c) ? c : null, timeout, cancellationToken);
+                return bytes;
+            });
+            if (reply is not { } r)
+            {
+                return null;
+            }
+
+            if (r.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+            {
+                if (attempt == 0 && await GraphqlLoginAsync(key))
+                {
+                    _errors.RemoveAll(e => e.Command == name);
+                    continue;
+                }
+
+                _errors.Add(new PollError(PollErrorKind.ApiError, name, $"GraphQL errors: {errors[0].String("message") ?? errors[0].GetRawText()}"));
+                return null;
+            }
+
+            return r.At("data") ?? RecordUnexpected(name, "GraphQL reply has no data.");
+        }
+
+        return null;
+    }
+
+    private async Task<bool> GraphqlLoginAsync(string key)
+    {
+        var login = JsonSerializer.Serialize(new
+        {
+            query = "mutation ($username: String!, $password: String!) { auth { login(username: $username, password: $password) { ... on VoidResult { void } } } }",
+            variables = new { username = transports.Options.BraiinsUser, password = transports.Options.BraiinsGraphqlPassword },
+        });
+        try
+        {
+            var (_, session) = await transports.Http.PostJsonAsync(endpoint.Host, endpoint.Port, "/graphql", login, null, timeout, cancellationToken);
+            if (session is null)
+            {
+                return false;
+            }
+
+            transports.GraphqlSessions[key] = session;
+            return true;
+        }
+        catch (PollException ex)
+        {
+            Fail("graphql login", ex);
+            return false;
+        }
+    }
+
+    private JsonElement? RecordUnexpected(string command, string message)
+    {
+        _errors.Add(new PollError(PollErrorKind.UnexpectedReply, command, message));
+        return null;
+    }
+
     /// <summary>A Braiins OS API call over gRPC (<c>braiins.bos.v1</c>).</summary>
     public async Task<T?> GrpcAsync<T>(string name, Func<CallInvoker, CallOptions, Task<T>> call) where T : class
     {

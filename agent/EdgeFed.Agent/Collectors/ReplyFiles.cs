@@ -24,6 +24,7 @@ public static class ReplyFiles
         [MinerFamily.WhatsminerV3] = ["deviceinfo", "edevs"],
         [MinerFamily.BraiinsOsGrpc] = ["details", "hashboards", "cooling"],
         [MinerFamily.Proto] = ["system", "hardware", "cooling"],
+        [MinerFamily.BraiinsOsGraphql] = ["boards"],
         [MinerFamily.Cgminer] = ["devs", "version", "devdetails"],
     };
 
@@ -57,6 +58,7 @@ public static class ReplyFiles
                     E("details") is { } d ? BraiinsJson.Parse<GetMinerDetailsResponse>(d) : throw new PollException(PollErrorKind.UnexpectedReply, "The Braiins OS API needs its details reply."),
                     BraiinsJson.Parse<GetMinerStatsResponse>(reply), E("hashboards") is { } h ? BraiinsJson.Parse<GetHashboardsResponse>(h) : null,
                     E("cooling") is { } c ? BraiinsJson.Parse<GetCoolingStateResponse>(c) : null, pools is { } p ? BraiinsJson.Parse<GetPoolGroupsResponse>(p) : null)),
+                MinerFamily.BraiinsOsGraphql => BraiinsGraphqlParser.Parse(reply, E("boards"), pools),
                 MinerFamily.Cgminer => GenericCgminerParser.Parse(reply, summary, E("devs"), pools, E("version"), E("devdetails")),
                 _ => throw new PollException(PollErrorKind.UnknownFamily, $"'{statsPath}' is not a reply of a family classify reads."),
             }) with { Endpoint = Path.GetFileName(statsPath) };
@@ -84,6 +86,11 @@ public static class ReplyFiles
         if (EpicParser.IsSummary(reply))
         {
             return MinerFamily.Epic;
+        }
+
+        if (BraiinsGraphqlParser.IsSystem(reply))
+        {
+            return MinerFamily.BraiinsOsGraphql;
         }
 
         if (reply.At("miner_stats") is not null)

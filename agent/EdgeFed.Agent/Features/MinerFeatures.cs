@@ -47,7 +47,7 @@ public static class MinerFeatures
         var boards = last.Boards.Where(b => b.HashrateThs is not null).ToList();
         var expectedChips = last.Boards.Sum(b => b.ExpectedChips ?? 0);
         var foundChips = last.Boards.Sum(b => b.Chips ?? 0);
-        var modelFans = ModelCatalog.Find(last.Model)?.Fans ?? ModelCatalog.TypicalFans(last.Family);
+        var modelFans = (ModelCatalog.Find(last.Model) ?? ModelCatalog.BySignature(last.Boards))?.Fans ?? ModelCatalog.TypicalFans(last.Family);
 
         return
         [

@@ -42,6 +42,29 @@ public static class ReplyRenderer
         return malformed ? Spoil(bytes, random) : bytes;
     }
 
+    /// <summary>Braiins OS GraphQL: the <c>{"data": ...}</c> for the query in a POST body, or null for a query it does not know.</summary>
+    public static byte[]? Graphql(string body, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
+    {
+        string? query;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            query = json.RootElement.GetProperty("query").GetString();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+
+        if (BraiinsGraphqlReplies.Render(query ?? string.Empty, miner, truth) is not { } data)
+        {
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["data"] = data }.ToJsonString());
+        return malformed ? Spoil(bytes, random) : bytes;
+    }
+
     public static byte[] V3(string cmd, string? param, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
     {
         var bytes = Encoding.UTF8.GetBytes(WhatsminerV3Replies.Render(cmd, param, miner, truth).ToJsonString());

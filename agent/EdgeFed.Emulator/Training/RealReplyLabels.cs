@@ -54,6 +54,15 @@ public static class RealReplyLabels
                     ["details"] = $"braiins/{c.Item1}/miner_details.json", ["hashboards"] = $"braiins/{c.Item1}/miner_hw_hashboards.json",
                     ["cooling"] = $"braiins/{c.Item1}/cooling_state.json",
                 })),
+        .. new[]
+        {
+            ("v21_09", "7.16 TH/s against 7.24 nominal on three 63-chip chains (an S9-class unit, not in the catalogue), chips 80-89 °C, its two fans ~4000-5600 rpm"),
+            ("v24_09", "230.7 TH/s against 239.3 nominal, 65 chips on each of 3 chains, four fans ~6400 rpm"),
+            ("v25_03", "251.2 TH/s against 259.2 nominal, 55 chips on each of 3 chains, four fans 6000-6450 rpm"),
+            ("v25_05", "205.7 TH/s against 216.7 nominal (95 %), 55 chips on each of 3 chains, chips 66-67 °C, four fans ~6300 rpm"),
+        }.Select(c => new RealReply($"braiins-graphql-{c.Item1}", MinerFamily.BraiinsOsGraphql, $"braiins/{c.Item1}/gql_system.json", null, $"braiins/{c.Item1}/gql_pools.json",
+            "healthy", null, "Bitmain", c.Item2 + ". The GraphQL API names no model.",
+            new Dictionary<string, string> { ["boards"] = $"braiins/{c.Item1}/gql_boards.json" })),
         new("epic-s19xp", MinerFamily.Epic, "epic/v1/summary.json", null, null,
             null, "Antminer S19 XP", "Bitmain",
             "Two faults at once: board 0 detected but disabled (ePIC disables a board on failure) and fan 2 at 0 rpm while the others run ~5900. No single health class fits, so it is not scored for health.",

@@ -88,6 +88,8 @@ public sealed class DetectionTests
     [InlineData("auradine/v1/version.json", MinerFamily.Auradine)]
     [InlineData("sealminer/v2025/version.json", MinerFamily.Sealminer)]
     [InlineData("braiins/v24_09/version.json", MinerFamily.BraiinsOs)]
+    [InlineData("braiins/v25_03/version.json", MinerFamily.BraiinsOs)]
+    [InlineData("braiins/v25_05/version.json", MinerFamily.BraiinsOs)]
     [InlineData("luxminer/v1/version.json", MinerFamily.LuxOs)]
     [InlineData("antminer/v2020/version.json", MinerFamily.Antminer)]
     [InlineData("avalonminer/version.json", MinerFamily.Avalon)]

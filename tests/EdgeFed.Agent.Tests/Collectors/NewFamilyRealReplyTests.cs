@@ -176,4 +176,32 @@ public sealed class NewFamilyRealReplyTests
         Assert.Equal((PollErrorKind.ApiError, "GetMinerDetails"), (error.Kind, error.Command));
         Assert.Contains("Unauthenticated", error.Message, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string, string, double, double, int, int[], int[], string, long> GraphqlCaptures() => new()
+    {
+        { "v21_09", "2022-09-13-0-11012d53-22.08-plus", 7.160209, 7.242403, 735, [63, 63, 63], [4080, 5580], "stratum+tcp://btc1.example.pool:3333", 49 },
+        { "v24_09", "2024-10-17-0-75912fc7-24.09-plus", 230.700949, 239.313548, 3572, [65, 65, 65], [6414, 6414, 6354, 6324], "stratum+tcp://example.pool.com:3333", 111406 },
+        { "v25_03", "2025-04-07-0-424f9a7f-25.03-plus", 251.235331, 259.190439, 4448, [55, 55, 55], [6418, 6448, 6328, 5998], "stratum+tcp://example.pool.com:3333", 10781 },
+        { "v25_05", "2025-06-25-0-45f356ea-25.05.1-plus", 205.749606, 216.722442, 3698, [55, 55, 55], [6421, 6391, 6061, 6331], "stratum+tcp://example.pool.com:3333", 92899 },
+    };
+
+    /// <summary>Braiins OS's GraphQL captures (BOS 21.09 to 25.05), every file of each read with values.</summary>
+    [Theory]
+    [MemberData(nameof(GraphqlCaptures))]
+    public void BraiinsOsGraphql_Captures(string capture, string version, double ths, double nominal, int watts, int[] chips, int[] fans, string pool, long accepted)
+    {
+        var s = BraiinsGraphqlParser.Parse(Json($"braiins/{capture}/gql_system.json"), Json($"braiins/{capture}/gql_boards.json"), Json($"braiins/{capture}/gql_pools.json"));
+
+        Assert.Equal((MinerFamily.BraiinsOsGraphql, "Bitmain", "Braiins OS " + version, MiningState.Mining), (s.Family, s.Vendor, s.Firmware, s.State));
+        Assert.Null(s.Model); // the GraphQL API names no model
+        Assert.Equal(ths, s.HashrateThs);
+        Assert.Equal(nominal, s.NominalThs);
+        Assert.Equal(watts, s.PowerW);
+        Assert.Equal(chips, s.Boards.Select(b => b.Chips!.Value));
+        Assert.All(s.Boards, b => Assert.True(b.ChipTempC > b.BoardTempC, $"chip {b.ChipTempC} board {b.BoardTempC}"));
+        Assert.Equal(fans, s.FansRpm);
+        Assert.Equal(pool, s.PoolUrl);
+        Assert.Equal(accepted, s.AcceptedShares);
+        Assert.True(s.UptimeSeconds > 0);
+    }
 }

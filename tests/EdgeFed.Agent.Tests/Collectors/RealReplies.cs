@@ -13,9 +13,9 @@ internal static class RealReplies
 
     /// <summary>Every reply file of the families EdgeFed collects from.</summary>
     public static IEnumerable<string> SupportedFamilyFiles() =>
-        new[] { "antminer", "whatsminer/v1", "whatsminer/v2", "avalonminer", "bitaxe", "luxminer" }
+        new[] { "antminer", "whatsminer", "avalonminer", "bitaxe", "luxminer", "epic", "auradine", "sealminer", "proto" }
             .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(Root, dir), "*.json", SearchOption.AllDirectories))
-            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "braiins"), "version.json", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(Root, "braiins"), "*.json", SearchOption.AllDirectories))
             .Select(path => Path.GetRelativePath(Root, path))
             .Order(StringComparer.Ordinal);
 }

@@ -5,8 +5,8 @@ using Xunit;
 namespace EdgeFed.Agent.Tests.Emulator;
 
 /// <summary>
-/// One emulated unit of each of the twelve firmware families, each on its own loopback address and its real port
-/// (4028 JSON socket or ePIC HTTP, 4433 Whatsminer v3, 50051 Braiins OS gRPC, 8080 for AxeOS/Proto HTTP), probed
+/// One emulated unit of each firmware family (the twelve of issue 14 and Braiins OS's GraphQL API), each on its own loopback address and its real port
+/// (4028 JSON socket or ePIC HTTP, 4433 Whatsminer v3, 50051 Braiins OS gRPC, 8080 for AxeOS/Proto/Braiins GraphQL HTTP), probed
 /// the way <c>edgefed-agent probe</c> does with no family given: family, firmware, model and hashrate must be right.
 /// </summary>
 public sealed class AllFamiliesProbeTests
@@ -17,6 +17,7 @@ public sealed class AllFamiliesProbeTests
         (MinerFamily.LuxOs, "Antminer S19k Pro", "2025.4.8"),
         (MinerFamily.BraiinsOs, "Antminer S21", "boser-openwrt"),
         (MinerFamily.BraiinsOsGrpc, "Antminer S21 Pro", "Braiins OS 2026-04-14"),
+        (MinerFamily.BraiinsOsGraphql, "Antminer S21", "Braiins OS 2024-10-17"),
         (MinerFamily.Whatsminer, "Whatsminer M50S", "20230803.11.REL"),
         (MinerFamily.WhatsminerV3, "Whatsminer M60S", "20251209.16.Rel2"),
         (MinerFamily.Avalon, "Avalon A1466", ""),
@@ -44,7 +45,8 @@ public sealed class AllFamiliesProbeTests
             var truth = unit.TruthAt(DateTimeOffset.UtcNow);
 
             Assert.True(sample.Errors.All(e => e.Command is "version" or "GET /summary" or "stats" or "summary" or "devs"), $"{family}: {string.Join("; ", sample.Errors)}");
-            Assert.Equal((family, model), (sample.Family, sample.Model));
+            // Braiins OS's GraphQL API names no model (the miner-model classifier infers it); every other family reports it.
+            Assert.Equal((family, family == MinerFamily.BraiinsOsGraphql ? null : model), (sample.Family, sample.Model));
             Assert.StartsWith(firmware, sample.Firmware ?? string.Empty, StringComparison.Ordinal);
             Assert.Equal(MiningState.Mining, sample.State);
             Assert.InRange(sample.HashrateThs!.Value, truth.NominalThs * 0.9, truth.NominalThs * 1.05);

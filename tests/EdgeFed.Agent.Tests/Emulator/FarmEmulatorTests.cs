@@ -138,7 +138,7 @@ public sealed class FarmEmulatorTests
         var b = FarmPlanner.Plan(new FarmOptions { Miners = 500, Seed = 3 });
 
         Assert.Equal(a, b, (x, y) => x.Family == y.Family && x.Model == y.Model && x.PoolUrl == y.PoolUrl && x.Behaviours.SequenceEqual(y.Behaviours));
-        Assert.Equal(12, a.Select(p => p.Family).Distinct().Count());
+        Assert.Equal(13, a.Select(p => p.Family).Distinct().Count()); // the twelve families and Braiins OS's GraphQL API
         Assert.Equal(8, a.Select(p => p.PoolUrl).Distinct().Count());
         Assert.InRange(a.Count(p => p.Behaviours.Count > 0), 40, 110);
     }

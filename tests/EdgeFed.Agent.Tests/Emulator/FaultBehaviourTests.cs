@@ -47,7 +47,7 @@ public sealed class FaultBehaviourTests
         Assert.Empty(s.Errors);
         Assert.Equal("overheating", truths[0].Health);
         Assert.Equal(0, s.HashrateThs);
-        Assert.InRange(s.Boards.Select(b => b.ChipTempC).Max()!.Value, EmulatedMiner.ThermalLimitC(family) - 2, EmulatedMiner.ThermalLimitC(family) + 3);
+        Assert.InRange(s.Boards.Select(b => b.ChipTempC).Max()!.Value, EmulatedMiner.ThermalLimitC(family) - 2, EmulatedMiner.ThermalLimitC(family) + 4.5); // limit -1.5..+2.5, +0.5 per board
         Assert.True(s.FansRpm.Count == 0 || s.FansRpm.Average() > 5500, $"fans {string.Join(", ", s.FansRpm)}");
 
         using var models = CommittedModels.Load();

@@ -16,6 +16,7 @@ public static class FamilyCollectors
         MinerFamily.Bitaxe => BitaxeAsync(session),
         MinerFamily.WhatsminerV3 => WhatsminerV3Async(session),
         MinerFamily.BraiinsOsGrpc => BraiinsGrpcAsync(session),
+        MinerFamily.BraiinsOsGraphql => BraiinsGraphqlAsync(session),
         MinerFamily.Epic => EpicAsync(session),
         MinerFamily.Auradine => AuradineAsync(session),
         MinerFamily.Sealminer => SealminerAsync(session),
@@ -113,6 +114,18 @@ public static class FamilyCollectors
         var cooling = await session.GrpcAsync("GetCoolingState", (i, o) => new CoolingService.CoolingServiceClient(i).GetCoolingStateAsync(new(), o).ResponseAsync);
         var pools = await session.GrpcAsync("GetPoolGroups", (i, o) => new PoolService.PoolServiceClient(i).GetPoolGroupsAsync(new(), o).ResponseAsync);
         return session.Finish(MinerFamily.BraiinsOsGrpc, () => BraiinsGrpcParser.Parse(new(details, stats, boards, cooling, pools)));
+    }
+
+    private static async Task<MinerSample> BraiinsGraphqlAsync(PollSession session)
+    {
+        if (await session.GraphqlAsync("graphql system", BraiinsGraphqlParser.SystemQuery) is not { } system)
+        {
+            return session.Failed(MinerFamily.BraiinsOsGraphql);
+        }
+
+        var boards = await session.GraphqlAsync("graphql boards", BraiinsGraphqlParser.BoardsQuery);
+        var pools = await session.GraphqlAsync("graphql pools", BraiinsGraphqlParser.PoolsQuery);
+        return session.Finish(MinerFamily.BraiinsOsGraphql, () => BraiinsGraphqlParser.Parse(system, boards, pools));
     }
 
     private static async Task<MinerSample> EpicAsync(PollSession session)

@@ -13,7 +13,7 @@ public sealed record Detection(MinerFamily Family, PollSession Session);
 /// Tells the firmware family from whatever the device answers, the way fleet tools do: by port (4433 is Whatsminer
 /// API v3, 50051 the Braiins OS gRPC API), then on the CGMiner socket the firmware markers of <c>version</c> or,
 /// when the device does not answer it, of <c>stats</c>, <c>summary</c> and <c>devs</c>; btminer's <c>get_version</c>;
-/// an HTTP answer on the JSON socket (ePIC); HTTP APIs (AxeOS, Proto). A CGMiner RPC with no known marker is read
+/// an HTTP answer on the JSON socket (ePIC); HTTP APIs (AxeOS, Proto, Braiins OS GraphQL). A CGMiner RPC with no known marker is read
 /// generically. When the port refuses, the other well-known API ports of the host are tried.
 /// </summary>
 public static class FamilyDetector
@@ -100,7 +100,14 @@ public static class FamilyDetector
             return MinerFamily.Bitaxe;
         }
 
-        return !session.Unreachable && ProtoParser.IsSystem(await session.HttpGetAsync(ProtoParser.SystemPath)) ? MinerFamily.Proto : MinerFamily.Unknown;
+        if (!session.Unreachable && ProtoParser.IsSystem(await session.HttpGetAsync(ProtoParser.SystemPath)))
+        {
+            return MinerFamily.Proto;
+        }
+
+        return !session.Unreachable && BraiinsGraphqlParser.IsSystem(await session.GraphqlAsync("graphql system", BraiinsGraphqlParser.SystemQuery))
+            ? MinerFamily.BraiinsOsGraphql
+            : MinerFamily.Unknown;
     }
 
     /// <summary>The family named by a <c>version</c> reply's markers, or null.</summary>
