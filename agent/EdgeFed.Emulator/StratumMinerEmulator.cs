@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using EdgeFed.Agent.Collectors.Stratum;
 
@@ -26,20 +25,8 @@ public sealed class StratumMinerEmulator(IPAddress from, double hashrateThs, str
         var reader = new LineReader(stream, 64 * 1024);
         var random = new Random(seed);
         var (difficulty, job, nextId) = (1.0, (string?)null, 1);
-        var writeGate = new SemaphoreSlim(1, 1);
-
-        async Task Send(object message)
-        {
-            await writeGate.WaitAsync(cancellationToken);
-            try
-            {
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message) + "\n"), cancellationToken);
-            }
-            finally
-            {
-                writeGate.Release();
-            }
-        }
+        using var writer = new StratumLineWriter(stream);
+        Task Send(object message) => writer.SendAsync(message, cancellationToken);
 
         await Send(new { id = nextId++, method = "mining.subscribe", @params = new[] { "edgefed-sim-miner/1.0" } });
         await Send(new { id = nextId++, method = "mining.authorize", @params = new[] { worker, "x" } });

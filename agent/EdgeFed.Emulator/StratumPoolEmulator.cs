@@ -59,19 +59,8 @@ public sealed class StratumPoolEmulator : IAsyncDisposable
     {
         using (var stream = new NetworkStream(socket, ownsSocket: true))
         {
-            var gate = new SemaphoreSlim(1, 1);
-            async Task Send(object message)
-            {
-                await gate.WaitAsync(stop);
-                try
-                {
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(message) + "\n"), stop);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }
+            using var writer = new StratumLineWriter(stream);
+            Task Send(object message) => writer.SendAsync(message, stop);
 
             try
             {

@@ -27,13 +27,16 @@ public sealed class ShareAccountingTests(Xunit.Abstractions.ITestOutputHelper ou
             "4d16b6f85af6e2198f44ae2a6de67f78487ae5611b77c6c0440b921e00000000", ["2a0d6f2c1e5b6b3a0f9a1c0b7d3e5f4a6b8c9d0e1f2a3b4c5d6e7f8091a2b3c4"]);
     }
 
+    private static StratumProxy ProxyWithLedger(StratumPoolEmulator pool, ShareLedger ledger) =>
+        new(new IPEndPoint(IPAddress.Loopback, 0), pool.Url, new PoolAttributor(PoolCatalog.Load(RealCoinbases.CatalogPath)), TimeProvider.System,
+            _ => ValueTask.CompletedTask, ledger);
+
     [Fact]
     public async Task ShareBasedHashrate_MatchesTheEmulatedMinersRates_WithinItsStatedError()
     {
         await using var pool = new StratumPoolEmulator([Template()], TimeSpan.FromMilliseconds(20), Difficulty);
         var ledger = new ShareLedger(TimeProvider.System);
-        await using var proxy = new StratumProxy(new IPEndPoint(IPAddress.Loopback, 0), pool.Url, new PoolAttributor(PoolCatalog.Load(RealCoinbases.CatalogPath)),
-            TimeProvider.System, _ => ValueTask.CompletedTask, ledger);
+        await using var proxy = ProxyWithLedger(pool, ledger);
         var miners = new (string Address, double Ths)[] { ("127.82.0.1", 40.0), ("127.82.0.2", 120.0), ("127.82.0.3", 250.0) }
             .Select((m, i) => (m.Address, m.Ths, Miner: new StratumMinerEmulator(IPAddress.Parse(m.Address), m.Ths, $"farm.worker{i}", seed: 14 + i))).ToList();
         var viaProxy = new Uri($"stratum+tcp://127.0.0.1:{proxy.Endpoint.Port}");
@@ -67,8 +70,7 @@ public sealed class ShareAccountingTests(Xunit.Abstractions.ITestOutputHelper ou
     {
         await using var pool = new StratumPoolEmulator([Template()], TimeSpan.FromMilliseconds(20), Difficulty);
         var ledger = new ShareLedger(TimeProvider.System);
-        await using var proxy = new StratumProxy(new IPEndPoint(IPAddress.Loopback, 0), pool.Url, new PoolAttributor(PoolCatalog.Load(RealCoinbases.CatalogPath)),
-            TimeProvider.System, _ => ValueTask.CompletedTask, ledger);
+        await using var proxy = ProxyWithLedger(pool, ledger);
         using var client = new TcpClient(new IPEndPoint(IPAddress.Parse("127.82.0.9"), 0));
         await client.ConnectAsync(IPAddress.Loopback, proxy.Endpoint.Port);
         var stream = client.GetStream();
