@@ -20,7 +20,7 @@ public static class ReplyFiles
     {
         [MinerFamily.Sealminer] = ["version"],
         [MinerFamily.Auradine] = ["devs", "temperature", "fan", "psu", "ipreport", "asccount", "mode", "version"],
-        [MinerFamily.Epic] = ["capabilities", "temps"],
+        [MinerFamily.Epic] = ["capabilities", "temps", "hashrate"],
         [MinerFamily.WhatsminerV3] = ["deviceinfo", "edevs"],
         [MinerFamily.BraiinsOsGrpc] = ["details", "hashboards", "cooling"],
         [MinerFamily.Proto] = ["system", "hardware", "cooling"],
@@ -51,7 +51,7 @@ public static class ReplyFiles
                 MinerFamily.Sealminer => SealminerParser.Parse(reply, summary, pools, E("version")),
                 MinerFamily.Auradine => AuradineParser.Parse(new AuradineParser.Replies(reply, E("devs"), E("temperature"), E("fan"), E("psu"), E("ipreport"),
                     E("asccount"), E("mode"), pools, E("version"))),
-                MinerFamily.Epic => EpicParser.Parse(reply, E("capabilities"), E("temps")),
+                MinerFamily.Epic => EpicParser.Parse(reply, E("capabilities"), E("temps"), E("hashrate")),
                 MinerFamily.WhatsminerV3 => WhatsminerV3Parser.Parse(reply, E("deviceinfo"), E("edevs"), pools),
                 MinerFamily.Proto => ProtoParser.Parse(reply, E("system"), E("hardware"), E("cooling"), pools),
                 MinerFamily.BraiinsOsGrpc => BraiinsGrpcParser.Parse(new BraiinsGrpcParser.Replies(

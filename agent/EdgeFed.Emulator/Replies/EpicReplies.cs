@@ -16,6 +16,13 @@ public static class EpicReplies
             ["Max HBs"] = miner.Model.Boards,
             ["Performance Estimator"] = new JsonObject { ["Chip Count"] = miner.Model.ChipsPerBoard },
         },
+        // Per chip [MH/s, % of target, ?] of the enabled boards; a board's missing chips hash nothing.
+        "/hashrate" => new JsonArray(truth.Boards.Select((b, i) => (b, i)).Where(x => x.b.Chips > 0).Select(x => (JsonNode)new JsonObject
+        {
+            ["Index"] = x.i,
+            ["Data"] = new JsonArray(Enumerable.Range(0, x.b.ExpectedChips).Select(c => (JsonNode)new JsonArray(
+                c < x.b.Chips ? Math.Round(x.b.HashrateThs * 1e6 / x.b.Chips, 2) : 0.0, c < x.b.Chips ? 100.0 : 0.0, c < x.b.Chips ? 4.0 : 0.0)).ToArray()),
+        }).ToArray()),
         "/temps" => new JsonArray(truth.Boards.Select((b, i) => (JsonNode)new JsonObject
         {
             ["Index"] = i, ["Data"] = new JsonArray(b.BoardTempC, b.ChipTempC), ["Total"] = 0.0,

@@ -66,7 +66,7 @@ public static class RealReplyLabels
         new("epic-s19xp", MinerFamily.Epic, "epic/v1/summary.json", null, null,
             null, "Antminer S19 XP", "Bitmain",
             "Two faults at once: board 0 detected but disabled (ePIC disables a board on failure) and fan 2 at 0 rpm while the others run ~5900. No single health class fits, so it is not scored for health.",
-            new Dictionary<string, string> { ["capabilities"] = "epic/v1/capabilities.json", ["temps"] = "epic/v1/temps.json" }),
+            new Dictionary<string, string> { ["capabilities"] = "epic/v1/capabilities.json", ["temps"] = "epic/v1/temps.json", ["hashrate"] = "epic/v1/chip_hashrates.json" }),
         new("auradine-at1500", MinerFamily.Auradine, "auradine/v1/summary.json", null, "auradine/v1/pools.json",
             null, "Auradine AT1500", "Auradine",
             "20.6 TH/s (5 s) against an average of 8.0 with boards at 28-30 °C: a unit ramping up or held in a low-power mode; the files come from captures of different dates (2022-2024), so the state cannot be read from them.",

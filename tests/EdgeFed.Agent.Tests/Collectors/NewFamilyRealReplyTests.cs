@@ -62,7 +62,7 @@ public sealed class NewFamilyRealReplyTests
     [Fact]
     public void Epic_S19XP_WithABoardDisabledOnFailure()
     {
-        var s = EpicParser.Parse(Json("epic/v1/summary.json"), Json("epic/v1/capabilities.json"), Json("epic/v1/temps.json"));
+        var s = EpicParser.Parse(Json("epic/v1/summary.json"), Json("epic/v1/capabilities.json"), Json("epic/v1/temps.json"), Json("epic/v1/chip_hashrates.json"));
 
         Assert.Equal(("Antminer S19 XP", "Bitmain", "PowerPlay-BMS v1.5.13"), (s.Model, s.Vendor, s.Firmware));
         Assert.Equal(MiningState.Mining, s.State);
@@ -71,7 +71,8 @@ public sealed class NewFamilyRealReplyTests
         Assert.Equal(143, s.NominalThs);
         Assert.Equal(2166.6174, s.PowerW);
         Assert.Equal([0, 1, 2], s.Boards.Select(b => b.Index));
-        Assert.Equal([0, 110, 110], s.Boards.Select(b => b.Chips)); // board 0 detected, disabled
+        Assert.Equal([0, 110, 110], s.Boards.Select(b => b.Chips)); // board 0 detected, disabled; every chip of 1 and 2 hashes
+        Assert.Equal([null, 0, 0], s.Boards.Select(b => b.DeadChips));
         Assert.Equal([0.0, 49.440724, 49.925124], s.Boards.Select(b => b.HashrateThs));
         Assert.Equal([42.875, 67.0, 64.312], s.Boards.Select(b => b.ChipTempC));
         Assert.Equal([42.312, 55.062, 52.062], s.Boards.Select(b => b.BoardTempC));

@@ -137,7 +137,8 @@ public static class FamilyCollectors
 
         var capabilities = await session.StaticHttpGetAsync("/capabilities");
         var temps = await session.HttpGetAsync("/temps");
-        return session.Finish(MinerFamily.Epic, () => EpicParser.Parse(summary, capabilities, temps));
+        var chips = await session.HttpGetAsync("/hashrate");
+        return session.Finish(MinerFamily.Epic, () => EpicParser.Parse(summary, capabilities, temps, chips));
     }
 
     private static async Task<MinerSample> AuradineAsync(PollSession session)
