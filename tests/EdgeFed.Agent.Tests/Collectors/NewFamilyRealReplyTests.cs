@@ -205,4 +205,24 @@ public sealed class NewFamilyRealReplyTests
         Assert.Equal(accepted, s.AcceptedShares);
         Assert.True(s.UptimeSeconds > 0);
     }
+
+    [Fact]
+    public async Task BraiinsOsGrpc_ARefusedEndpoint_IsTyped_AndKeepsNoChannel()
+    {
+        using var client = new Agent.Collectors.Braiins.BraiinsApiClient("root", "root");
+        var port = FreePort();
+
+        var ex = await Assert.ThrowsAsync<PollException>(() => client.CallAsync(new MinerEndpoint("127.0.0.1", port), TimeSpan.FromSeconds(2),
+            (i, o) => new Agent.Collectors.Braiins.V1.MinerService.MinerServiceClient(i).GetMinerDetailsAsync(new(), o).ResponseAsync, CancellationToken.None));
+
+        Assert.Equal(PollErrorKind.ConnectionRefused, ex.Kind);
+        Assert.Equal(0, client.Channels);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

@@ -18,6 +18,9 @@ public sealed class BraiinsApiClient(string username, string password) : IDispos
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new();
     private readonly ConcurrentDictionary<string, string> _tokens = new();
 
+    /// <summary>Open channels (one per miner that answers).</summary>
+    internal int Channels => _channels.Count;
+
     public async Task<T> CallAsync<T>(MinerEndpoint endpoint, TimeSpan timeout, Func<CallInvoker, CallOptions, Task<T>> call, CancellationToken cancellationToken)
     {
         var key = endpoint.ToString();
@@ -44,7 +47,22 @@ public sealed class BraiinsApiClient(string username, string password) : IDispos
         }
         catch (RpcException ex)
         {
-            throw Map(ex, key, timeout, cancellationToken);
+            var mapped = Map(ex, key, timeout, cancellationToken);
+            if (mapped is PollException { Kind: PollErrorKind.ConnectionRefused or PollErrorKind.Timeout })
+            {
+                Forget(key); // nothing answers there (often a detection probe): keep no channel per dead endpoint
+            }
+
+            throw mapped;
+        }
+    }
+
+    private void Forget(string key)
+    {
+        _tokens.TryRemove(key, out _);
+        if (_channels.TryRemove(key, out var channel))
+        {
+            channel.Dispose();
         }
     }
 
