@@ -140,10 +140,11 @@ public sealed class NewFamilyRealReplyTests
     public async Task BraiinsOsGrpc_ReadOverTheWire(string capture, string model, double ths, int watts, double nominal, int[] fans, double[] boardThs)
     {
         var replies = RealBraiinsReplies.Load(capture);
-        await using var server = await RealBraiinsApiServer.StartAsync(replies);
+        var (server, port) = await RealBraiinsApiServer.StartAsync(replies);
+        await using var _ = server;
         using var collector = new MinerCollector(Options.Create(new PollOptions()), TimeProvider.System, NullLogger<MinerCollector>.Instance);
 
-        var s = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.BraiinsOsGrpc), CancellationToken.None);
+        var s = await collector.PollAsync(new MinerEndpoint("127.0.0.1", port, MinerFamily.BraiinsOsGrpc), CancellationToken.None);
 
         Assert.Empty(s.Errors);
         Assert.Equal((model, "Bitmain", MiningState.Mining), (s.Model, s.Vendor, s.State));
@@ -167,10 +168,11 @@ public sealed class NewFamilyRealReplyTests
     [Fact]
     public async Task BraiinsOsGrpc_WrongPassword_IsATypedApiError()
     {
-        await using var server = await RealBraiinsApiServer.StartAsync(RealBraiinsReplies.Load("v25_07"));
+        var (server, port) = await RealBraiinsApiServer.StartAsync(RealBraiinsReplies.Load("v25_07"));
+        await using var _ = server;
         using var collector = new MinerCollector(Options.Create(new PollOptions { BraiinsPassword = "wrong" }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
 
-        var s = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.BraiinsOsGrpc), CancellationToken.None);
+        var s = await collector.PollAsync(new MinerEndpoint("127.0.0.1", port, MinerFamily.BraiinsOsGrpc), CancellationToken.None);
 
         Assert.Equal(MiningState.Unreachable, s.State);
         var error = Assert.Single(s.Errors);

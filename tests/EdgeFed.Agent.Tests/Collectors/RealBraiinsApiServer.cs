@@ -1,22 +1,15 @@
 using System.Net;
-using EdgeFed.Agent.Collectors.Braiins.V1;
 using EdgeFed.Agent.Collectors.Braiins;
+using EdgeFed.Agent.Collectors.Braiins.V1;
+using EdgeFed.Emulator;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeFed.Agent.Tests.Collectors;
 
 /// <summary>The real Braiins OS API replies of one capture (braiins/v25_07 ...), read into the messages of our .proto.</summary>
-public sealed record RealBraiinsReplies(
-    GetMinerDetailsResponse Details, GetMinerStatsResponse Stats, GetHashboardsResponse Hashboards, GetCoolingStateResponse Cooling, GetPoolGroupsResponse Pools)
+internal static class RealBraiinsReplies
 {
-    public static RealBraiinsReplies Load(string capture)
+    public static BraiinsApiReplies Load(string capture)
     {
         string Text(string file) => File.ReadAllText(Path.Combine(RealReplies.Root, "braiins", capture, file));
         return new(
@@ -28,93 +21,17 @@ public sealed record RealBraiinsReplies(
     }
 }
 
-/// <summary>
-/// A Braiins OS API peer on 127.0.0.1:0 (Grpc.AspNetCore, plaintext HTTP/2) answering with one real capture;
-/// login root/root, the token required as raw <c>authorization</c> metadata.
-/// </summary>
-public sealed class RealBraiinsApiServer : IAsyncDisposable
+/// <summary>A Braiins OS API peer on 127.0.0.1:0 (the emulator's Grpc.AspNetCore server) answering with one real capture.</summary>
+internal static class RealBraiinsApiServer
 {
-    private const string Token = "real-capture-token";
-    private readonly WebApplication _app;
-
-    private RealBraiinsApiServer(WebApplication app, int port)
+    public static async Task<(BraiinsApiServer Server, int Port)> StartAsync(BraiinsApiReplies replies)
     {
-        _app = app;
-        Port = port;
+        var server = await BraiinsApiServer.StartAsync([new IPEndPoint(IPAddress.Loopback, 0)], new Fixed(replies));
+        return (server, server.Endpoints[0].Port);
     }
 
-    public int Port { get; }
-
-    public static async Task<RealBraiinsApiServer> StartAsync(RealBraiinsReplies replies)
+    private sealed class Fixed(BraiinsApiReplies replies) : IBraiinsApiSource
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(replies);
-        var app = builder.Build();
-        app.MapGrpcService<Auth>();
-        app.MapGrpcService<Miner>();
-        app.MapGrpcService<Cooling>();
-        app.MapGrpcService<Pools>();
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new RealBraiinsApiServer(app, address.Port);
-    }
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-
-    private static void Check(ServerCallContext context)
-    {
-        if (context.RequestHeaders.GetValue("authorization") != Token)
-        {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "token"));
-        }
-    }
-
-    private sealed class Auth : AuthenticationService.AuthenticationServiceBase
-    {
-        public override Task<LoginResponse> Login(LoginRequest request, ServerCallContext context) =>
-            request is { Username: "root", Password: "root" } ? Task.FromResult(new LoginResponse { Token = Token, TimeoutS = 3600 })
-                : throw new RpcException(new Status(StatusCode.Unauthenticated, "credentials"));
-    }
-
-    private sealed class Miner(RealBraiinsReplies r) : MinerService.MinerServiceBase
-    {
-        public override Task<GetMinerDetailsResponse> GetMinerDetails(GetMinerDetailsRequest request, ServerCallContext context)
-        {
-            Check(context);
-            return Task.FromResult(r.Details);
-        }
-
-        public override Task<GetMinerStatsResponse> GetMinerStats(GetMinerStatsRequest request, ServerCallContext context)
-        {
-            Check(context);
-            return Task.FromResult(r.Stats);
-        }
-
-        public override Task<GetHashboardsResponse> GetHashboards(GetHashboardsRequest request, ServerCallContext context)
-        {
-            Check(context);
-            return Task.FromResult(r.Hashboards);
-        }
-    }
-
-    private sealed class Cooling(RealBraiinsReplies r) : CoolingService.CoolingServiceBase
-    {
-        public override Task<GetCoolingStateResponse> GetCoolingState(GetCoolingStateRequest request, ServerCallContext context)
-        {
-            Check(context);
-            return Task.FromResult(r.Cooling);
-        }
-    }
-
-    private sealed class Pools(RealBraiinsReplies r) : PoolService.PoolServiceBase
-    {
-        public override Task<GetPoolGroupsResponse> GetPoolGroups(GetPoolGroupsRequest request, ServerCallContext context)
-        {
-            Check(context);
-            return Task.FromResult(r.Pools);
-        }
+        public Task<BraiinsApiReplies> RepliesAsync(ServerCallContext context, string call) => Task.FromResult(replies);
     }
 }

@@ -87,5 +87,9 @@ public sealed class ClassifyCliTests
         Assert.Contains("/nonexistent/stats.json", missingOutput, StringComparison.Ordinal);
         Assert.Equal(2, foreign);
         Assert.Contains("not a reply of a family classify reads", foreignOutput, StringComparison.Ordinal);
+
+        var (badExtra, badExtraOutput) = await ProcessRunner.RunAsync(Agent, ["classify", "--stats", Real("sealminer/v2025/stats.json"), "--reply", "version"], TimeSpan.FromSeconds(60));
+        Assert.Equal(2, badExtra);
+        Assert.Contains("--reply 'version' is not NAME=FILE", badExtraOutput, StringComparison.Ordinal);
     }
 }
