@@ -4,13 +4,16 @@
 # the last real blocks of ../shared/data/blocks; three agents (farm-ca, farm-no, node-us) reporting in 5-second
 # windows for about 40 s; then the console (concentration by pool, template provider, vendor, model, region and
 # health, agents, alerts) and the Mining Centralization Index from a replay of all 282,174 real blocks.
-# Stops by itself (or on Ctrl-C). Everything it writes goes to .edgefed/main-job/ (or $EDGEFED_RUN_DIR).
+# Then it prints the dashboard's URL (http://127.0.0.1:8080/, or $EDGEFED_DASHBOARD_URL) and keeps the aggregator
+# serving it until Ctrl-C; EDGEFED_MAIN_JOB_ONCE=1 stops by itself instead, for scripts.
+# Everything it writes goes to .edgefed/main-job/ (or $EDGEFED_RUN_DIR).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${EDGEFED_RUN_DIR:-$root/.edgefed/main-job}
 blocks=${EDGEFED_BLOCKS:-$root/../shared/data/blocks/blocks-2021-2026.csv.gz}
 catalog=${EDGEFED_CATALOG:-$root/../shared/data/pools/pool-list.json}
 reports=${EDGEFED_REPORTS:-8}
+dashboard=${EDGEFED_DASHBOARD_URL:-http://127.0.0.1:8080}
 rm -rf "$out" && mkdir -p "$out"
 
 command -v dotnet >/dev/null || { echo "main-job: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
@@ -37,11 +40,12 @@ wait_for() { # wait_for FILE PATTERN PID
 
 echo "== aggregator (SQLite: $out/aggregator.db; cells shown when 2 agents back them) =="
 EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__DatabasePath=$out/aggregator.db EDGEFED_Aggregator__MinAgentsPerCell=2 \
-EDGEFED_Aggregator__Alerts__EvaluateEvery=00:00:05 \
+EDGEFED_Aggregator__Alerts__EvaluateEvery=00:00:05 EDGEFED_Aggregator__Http__Urls="$dashboard" EDGEFED_Aggregator__CatalogPath="$catalog" \
   "$aggregator" serve --urls http://127.0.0.1:0 >"$out/aggregator.log" 2>&1 &
-pids+=($!); wait_for "$out/aggregator.log" 'listening on http' $!
-url=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$out/aggregator.log" | head -1 | sed 's/listening on //')
-echo "aggregator: $url"
+aggregator_pid=$!; pids+=($aggregator_pid); wait_for "$out/aggregator.log" 'Dashboard, HTTP API and metrics on' $aggregator_pid
+url=$(grep -o 'Aggregator listening on http://127.0.0.1:[0-9]*' "$out/aggregator.log" | head -1 | sed 's/Aggregator listening on //')
+dashboard_url=$(grep -o 'metrics on http://[^ ,]*' "$out/aggregator.log" | head -1 | sed 's/metrics on //')
+echo "aggregator: $url (gRPC); dashboard: $dashboard_url"
 
 echo "== emulated farms (2 × 150 miners) and a node replaying the last 288 real blocks =="
 "$sim" simulate --miners 150 --seed 11 --base-address 127.0.9.1 --faulty 0.15 --ramp-seconds 20 --duration-seconds 900 --manifest "$out/farm-ca.json" >/dev/null 2>"$out/farm-ca.log" &
@@ -79,4 +83,10 @@ echo "== Mining Centralization Index (replay of $(basename "$blocks")): last day
 "$aggregator" replay --blocks "$blocks" --window month >"$out/replay-monthly.json"
 grep -q '"health": "Serving"' "$out/status.json"
 grep -q 'pool (blocks)' "$out/console.txt"
+curl -fsS "${dashboard_url}api/v1/mining/pools/1w" >"$out/mempool-pools-1w.json"
+curl -fsS "${dashboard_url}" | grep -q '<title>EdgeFed' || { echo "main-job: the dashboard did not answer at $dashboard_url" >&2; exit 1; }
 echo "main-job: done; files in $out"
+if [ "${EDGEFED_MAIN_JOB_ONCE:-0}" != 1 ]; then
+  echo "== dashboard: $dashboard_url (the aggregator keeps serving it; Ctrl-C to stop) =="
+  wait "$aggregator_pid"
+fi

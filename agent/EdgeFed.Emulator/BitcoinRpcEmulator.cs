@@ -24,7 +24,7 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
     private readonly string _credentials;
     private int _nonce;
 
-    private sealed record Block(long Height, string Hash, string? Previous, long Time, byte[] Coinbase);
+    private sealed record Block(long Height, string Hash, string? Previous, long Time, byte[] Coinbase, double Difficulty, int TxCount);
 
     private BitcoinRpcEmulator(WebApplication app, string credentials, long startHeight)
     {
@@ -54,15 +54,18 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
     /// <summary>Writes a cookie file as bitcoind does (<c>__cookie__:password</c>) for these credentials' password.</summary>
     public static string CookieLine(string password) => $"__cookie__:{password}";
 
-    /// <summary>Appends a block whose coinbase has this scriptSig and these outputs (block time: given, or 600 s per height); returns its hash.</summary>
-    public string Mine(byte[] scriptSig, IReadOnlyList<TxOutput> outputs, DateTimeOffset? time = null)
+    /// <summary>
+    /// Appends a block whose coinbase has this scriptSig and these outputs (block time: given, or 600 s per height), with
+    /// this difficulty and transaction count as getblock reports them; returns its hash.
+    /// </summary>
+    public string Mine(byte[] scriptSig, IReadOnlyList<TxOutput> outputs, DateTimeOffset? time = null, double difficulty = 0, int txCount = 1)
     {
         lock (_lock)
         {
             var previous = _chain.Count > 0 ? _chain[^1].Hash : null;
             var coinbase = CoinbaseBuilder.Serialize(scriptSig, outputs);
             var hash = Convert.ToHexStringLower(SHA256.HashData(SHA256.HashData([.. coinbase, .. Encoding.ASCII.GetBytes($"{previous}:{++_nonce}")])).Reverse().ToArray());
-            _chain.Add(new Block(NextHeight, hash, previous, time?.ToUnixTimeSeconds() ?? 1_700_000_000 + NextHeight * 600, coinbase));
+            _chain.Add(new Block(NextHeight, hash, previous, time?.ToUnixTimeSeconds() ?? 1_700_000_000 + NextHeight * 600, coinbase, difficulty, txCount));
             NextHeight++;
             return hash;
         }
@@ -121,6 +124,8 @@ public sealed class BitcoinRpcEmulator : IAsyncDisposable
                         hash = block.Hash,
                         height = block.Height,
                         time = block.Time,
+                        difficulty = block.Difficulty,
+                        nTx = block.TxCount,
                         previousblockhash = block.Previous,
                         tx = new[] { new { txid = Convert.ToHexStringLower(SHA256.HashData(SHA256.HashData(block.Coinbase)).Reverse().ToArray()), hex = Convert.ToHexStringLower(block.Coinbase) } },
                     };

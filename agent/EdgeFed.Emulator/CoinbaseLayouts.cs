@@ -1,3 +1,4 @@
+using EdgeFed.Protocol.Domain;
 using System.Text;
 using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Attribution.Bitcoin;

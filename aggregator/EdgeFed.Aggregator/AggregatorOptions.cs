@@ -38,6 +38,9 @@ public sealed class AggregatorOptions
     [Range(1, 1_000_000)]
     public int MaxConcurrentStreams { get; set; } = 5000;
 
+    /// <summary>Pool catalogue (<c>{id, name, addresses, tags, link}</c> list) that names the pools in the HTTP API; optional.</summary>
+    public string? CatalogPath { get; set; }
+
     /// <summary>The largest share of one entity's published hashrate that a single agent may carry (a lying or broken agent is capped).</summary>
     [Range(0.05, 1.0)]
     public double MaxAgentWeight { get; set; } = 0.8;

@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Aggregator listening on {Urls}, database {DatabasePath}")]
     public static partial void Listening(ILogger logger, string urls, string databasePath);
 
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Dashboard, HTTP API and metrics on {Urls}")]
+    public static partial void DashboardListening(ILogger logger, string urls);
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Alert {Kind} for {Subject}: {Message}")]
     public static partial void AlertRaised(ILogger logger, string kind, string subject, string message);
 

@@ -16,8 +16,9 @@ public sealed class AggregatorHost : IAsyncDisposable
     public const string Token = "test-enrolment-token-0123456789";
     private readonly WebApplication _app;
 
-    private AggregatorHost(WebApplication app, string directory, Uri address)
+    private AggregatorHost(WebApplication app, string directory, Uri address, Uri? http)
     {
+        Http = http;
         _app = app;
         Directory = directory;
         Address = address;
@@ -31,13 +32,16 @@ public sealed class AggregatorHost : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The HTTP endpoint (dashboard, API, metrics) when the host was started with <c>http: true</c>.</summary>
+    public Uri? Http { get; }
+
     public GrpcChannel Channel { get; }
 
     public Protocol.V1.Aggregator.AggregatorClient Client { get; }
 
     public static async Task<AggregatorHost> StartAsync(
         int minAgents = 3, string? directory = null, int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
-        Dictionary<string, string?>? settings = null)
+        Dictionary<string, string?>? settings = null, bool http = false)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,6 +51,8 @@ public sealed class AggregatorHost : IAsyncDisposable
             ["Aggregator:DatabasePath"] = Path.Combine(directory, "aggregator.db"),
             ["Aggregator:EnrolmentToken"] = Token,
             ["Aggregator:MinAgentsPerCell"] = minAgents.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Aggregator:Http:Urls"] = http ? "http://127.0.0.1:0" : string.Empty,
+            ["Aggregator:Http:CacheSeconds"] = "0",
         });
         if (settings is not null)
         {
@@ -63,13 +69,14 @@ public sealed class AggregatorHost : IAsyncDisposable
         }));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
-        var address = app.Urls.Single();
+        var httpAddress = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.SingleOrDefault();
+        var address = app.Urls.Single(u => httpAddress is null || new Uri(u) != httpAddress);
         if (certificate is not null)
         {
             address = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal); // the name on the certificate
         }
 
-        return new AggregatorHost(app, directory, new Uri(address));
+        return new AggregatorHost(app, directory, new Uri(address), httpAddress);
     }
 
     /// <summary>What the host's lifetime says; <c>StopApplication()</c> on it begins stopping without taking Kestrel down here.</summary>

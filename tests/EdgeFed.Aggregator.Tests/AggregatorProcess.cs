@@ -18,7 +18,7 @@ internal sealed class AggregatorProcess : IDisposable
     {
         var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
-                     $"--Aggregator:EnrolmentToken={AggregatorHost.Token}" }.Concat(settings))
+                     $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:Http:Urls=" }.Concat(settings))
         {
             info.ArgumentList.Add(arg);
         }

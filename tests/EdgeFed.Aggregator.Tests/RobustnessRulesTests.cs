@@ -45,21 +45,49 @@ public sealed class RobustnessRulesTests
         Assert.False(merged[2].Disputed);
     }
 
+    private static List<MergedBlock> Blocks(params string[] pools) =>
+        pools.Select((p, i) => new MergedBlock($"h{i}", 1000 + i, p, "tag", i, 1, false)).ToList();
+
+    private static string[] Repeat(params (string Pool, int Count)[] parts) => parts.SelectMany(p => Enumerable.Repeat(p.Pool, p.Count)).ToArray();
+
     [Fact]
-    public void Alerts_RaiseShareCr2NakamotoAndRuns_WithEvidence()
+    public void Alerts_RaiseShareCr2NakamotoAndRuns_WhenTheIntervalsClearTheThresholds_WithEvidence()
     {
-        static List<MergedBlock> Blocks(params string[] pools) =>
-            pools.Select((p, i) => new MergedBlock($"h{i}", 1000 + i, p, "tag", i, 1, false)).ToList();
-        var current = Blocks("a", "a", "a", "a", "a", "a", "b", "c", "a", "b");
-        var previous = Blocks("a", "b", "c", "d", "e", "f", "a", "b", "c", "d");
+        // 100 blocks: a 60 (a run of 6 first), b 25, c 15; before: five pools at 20 each.
+        var current = Blocks(Repeat(("a", 6), ("b", 1), ("a", 54), ("b", 24), ("c", 15)));
+        var previous = Blocks(Repeat(("a", 20), ("b", 20), ("c", 20), ("d", 20), ("e", 20)));
 
-        var alerts = AlertRules.OnBlocks(current, previous, "2026-11-22", new AlertOptions()).ToList();
+        var alerts = AlertRules.OnBlocks(current, previous, "2026-11-22", new AlertOptions { MinBlocks = 72 }).ToList();
 
-        Assert.Contains(alerts, a => a.Kind == "pool_share" && a.Subject == "a" && a.EvidenceJson.Contains("\"share\":0.7", StringComparison.Ordinal));
+        var share = Assert.Single(alerts, a => a.Kind == "pool_share");
+        Assert.Equal("a", share.Subject);
+        using var evidence = System.Text.Json.JsonDocument.Parse(share.EvidenceJson);
+        Assert.Equal(0.6, evidence.RootElement.GetProperty("share").GetDouble(), 9);
+        Assert.InRange(evidence.RootElement.GetProperty("low").GetDouble(), 0.50, 0.51); // Wilson, n = 100
         Assert.Contains(alerts, a => a.Kind == "cr2" && a.Subject == "network");
         Assert.Contains(alerts, a => a.Kind == "nakamoto_drop" && a.EvidenceJson.Contains("\"previous\":3", StringComparison.Ordinal));
-        var run = Assert.Single(alerts, a => a.Kind == "block_run");
-        Assert.Equal(("a", "1000-1005"), (run.Subject, run.Period));
+        var run = Assert.Single(alerts, a => a.Kind == "block_run" && a.Period == "1000-1005");
+        using var runEvidence = System.Text.Json.JsonDocument.Parse(run.EvidenceJson);
+        Assert.Equal(Math.Pow(0.2, 6), runEvidence.RootElement.GetProperty("probability").GetDouble(), 12); // at a's 20 % of the preceding window
+        Assert.Equal("preceding window", runEvidence.RootElement.GetProperty("shareBasis").GetString());
+    }
+
+    [Fact]
+    public void Alerts_AShareAboveTheThreshold_ButNotItsInterval_RaisesNothing()
+    {
+        // 3 of 4 blocks is 75 %, but its 95 % interval reaches down to 30 %.
+        var alerts = AlertRules.OnBlocks(Blocks("a", "a", "b", "a"), [], "2026-11-22", new AlertOptions { MinBlocks = 1 }).ToList();
+
+        Assert.DoesNotContain(alerts, a => a.Kind is "pool_share" or "cr2");
+    }
+
+    [Fact]
+    public void Alerts_FewerBlocksThanTheMinimum_RaiseNoShareAlert()
+    {
+        var alerts = AlertRules.OnBlocks(Blocks(Repeat(("a", 60), ("b", 10))), [], "2026-11-22", new AlertOptions { MinBlocks = 72 }).ToList();
+
+        Assert.DoesNotContain(alerts, a => a.Kind is "pool_share" or "cr2");
+        Assert.Contains(AlertRules.OnBlocks(Blocks(Repeat(("a", 60), ("b", 10))), [], "2026-11-22", new AlertOptions { MinBlocks = 70 }), a => a.Kind == "pool_share");
     }
 
     [Fact]
@@ -67,7 +95,7 @@ public sealed class RobustnessRulesTests
     {
         var blocks = Enumerable.Range(0, 6).Select(i => new MergedBlock($"h{i}", 1000 + i + (i >= 3 ? 1 : 0), "a", "tag", i, 1, false)).ToList();
 
-        Assert.Empty(AlertRules.Runs(blocks, 6));
+        Assert.Empty(AlertRules.Runs(blocks, [], 6));
     }
 
     [Fact]

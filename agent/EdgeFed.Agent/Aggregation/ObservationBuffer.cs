@@ -33,6 +33,8 @@ public sealed class ObservationBuffer
                 Pool = block.Pool.Slug,
                 AttributionMethod = block.Pool.Method,
                 BlockTime = block.Time is { } time ? Timestamp.FromDateTimeOffset(time) : null,
+                Difficulty = block.Difficulty,
+                TxCount = (uint)Math.Max(0, block.TxCount),
             });
         }
     }

@@ -4,7 +4,8 @@ using EdgeFed.Agent.Attribution.Bitcoin;
 namespace EdgeFed.Agent.Attribution;
 
 /// <summary>A block as Bitcoin Core's <c>getblock &lt;hash&gt; 2</c> returns it, reduced to what attribution needs.</summary>
-public sealed record NodeBlock(long Height, string Hash, string? PreviousHash, DateTimeOffset? Time, CoinbaseInfo Coinbase)
+/// <remarks><c>difficulty</c> and <c>nTx</c> are 0 when the node leaves them out.</remarks>
+public sealed record NodeBlock(long Height, string Hash, string? PreviousHash, DateTimeOffset? Time, CoinbaseInfo Coinbase, double Difficulty = 0, int TxCount = 0)
 {
     public static NodeBlock Parse(string json)
     {
@@ -19,7 +20,9 @@ public sealed record NodeBlock(long Height, string Hash, string? PreviousHash, D
             return new NodeBlock(
                 root.GetProperty("height").GetInt64(), root.GetProperty("hash").GetString()!,
                 root.TryGetProperty("previousblockhash", out var previous) ? previous.GetString() : null,
-                root.TryGetProperty("time", out var time) ? DateTimeOffset.FromUnixTimeSeconds(time.GetInt64()) : null, info);
+                root.TryGetProperty("time", out var time) ? DateTimeOffset.FromUnixTimeSeconds(time.GetInt64()) : null, info,
+                root.TryGetProperty("difficulty", out var difficulty) && difficulty.ValueKind == JsonValueKind.Number ? difficulty.GetDouble() : 0,
+                root.TryGetProperty("nTx", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt32() : 0);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
         {

@@ -1,14 +1,7 @@
-using System.Text.Json;
 using EdgeFed.Agent.Attribution.Bitcoin;
+using EdgeFed.Protocol.Domain;
 
 namespace EdgeFed.Agent.Attribution;
-
-/// <summary>A pool in the community catalogue format (<c>{id, name, addresses, tags, link}</c>).</summary>
-public sealed record PoolEntry(int Id, string Name, IReadOnlyList<string> Addresses, IReadOnlyList<string> Tags, string? Link = null)
-{
-    /// <summary>Lower-case letters and digits of the name ("Foundry USA" → "foundryusa"), as block-label datasets write pools.</summary>
-    public string Slug { get; } = new(Name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
-}
 
 /// <summary>
 /// The pools EdgeFed can attribute to: loaded from a catalogue file (<c>--catalog</c>, e.g.
@@ -62,17 +55,11 @@ public sealed class PoolCatalog
     {
         try
         {
-            var pools = JsonSerializer.Deserialize<List<PoolEntry>>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
-                        ?? throw new DecodeException($"Catalogue '{path}' is empty.");
-            return new PoolCatalog(pools.Select(p => p with { Addresses = p.Addresses ?? [], Tags = p.Tags ?? [] }).ToList());
+            return new PoolCatalog(PoolList.Read(path));
         }
-        catch (JsonException ex)
+        catch (InvalidDataException ex)
         {
-            throw new DecodeException($"Catalogue '{path}' is not a list of {{id, name, addresses, tags, link}}: {ex.Message}", ex);
-        }
-        catch (IOException ex)
-        {
-            throw new DecodeException($"Catalogue '{path}' cannot be read: {ex.Message}", ex);
+            throw new DecodeException(ex.Message, ex);
         }
     }
 

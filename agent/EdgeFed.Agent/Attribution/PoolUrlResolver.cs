@@ -1,3 +1,4 @@
+using EdgeFed.Protocol.Domain;
 namespace EdgeFed.Agent.Attribution;
 
 /// <summary>

@@ -10,9 +10,11 @@ namespace EdgeFed.Emulator.Cli;
 
 /// <summary>
 /// <c>edgefed-sim simulate-node --blocks FILE [--last N] [--interval-ms M] [--catalog F] [--user U] [--password P]
-/// [--manifest FILE] [--duration-seconds D]</c>: a Bitcoin Core JSON-RPC emulator on 127.0.0.1 that mines the last N
-/// real block labels (<c>height,pool_slug,date</c>, gzip or plain) one every M ms, each coinbase carrying its pool's
-/// catalogue tag (an unknown pool's none), with recent block times. Prints <c>{"url","user","password"}</c>.
+/// [--manifest FILE] [--duration-seconds D] [--difficulty D]</c>: a Bitcoin Core JSON-RPC emulator on 127.0.0.1 that
+/// mines the last N real block labels (<c>height,pool_slug,date</c>, gzip or plain) one every M ms, each coinbase
+/// carrying its pool's catalogue tag (an unknown pool's none). Block times are the chain's rhythm, 600 s apart, ending
+/// now; the labels carry no difficulty, so every block gets <c>--difficulty</c> (a 2026-scale figure by default).
+/// Prints <c>{"url","user","password"}</c>.
 /// </summary>
 public static class SimulateNodeCommand
 {
@@ -26,7 +28,11 @@ public static class SimulateNodeCommand
         var password = new Option<string>("--password") { DefaultValueFactory = _ => "edgefed-node" };
         var manifest = new Option<string?>("--manifest") { Description = "Also write {url,user,password} to this file" };
         var duration = new Option<int>("--duration-seconds") { Description = "Stop after this long (0: until Ctrl-C)", DefaultValueFactory = _ => 0 };
-        var command = new Command("simulate-node", "Emulate a Bitcoin Core node mining real block labels.") { blocks, last, interval, catalog, user, password, manifest, duration };
+        var difficulty = new Option<double>("--difficulty") { Description = "Difficulty of every block (getblock's field)", DefaultValueFactory = _ => 1.4e14 };
+        var command = new Command("simulate-node", "Emulate a Bitcoin Core node mining real block labels.")
+        {
+            blocks, last, interval, catalog, user, password, manifest, duration, difficulty,
+        };
         command.SetAction(async (result, cancellationToken) =>
         {
             List<(int Height, string Pool)> labels;
@@ -62,7 +68,7 @@ public static class SimulateNodeCommand
                 for (var i = 0; i < labels.Count; i++)
                 {
                     var (scriptSig, outputs) = Coinbase(labels[i].Height, pools.Pools.FirstOrDefault(p => p.Slug == labels[i].Pool), random);
-                    node.Mine(scriptSig, outputs, DateTimeOffset.UtcNow.AddSeconds(-600.0 * (labels.Count - i) / 10));
+                    node.Mine(scriptSig, outputs, DateTimeOffset.UtcNow.AddSeconds(-600.0 * (labels.Count - i)), result.GetValue(difficulty), 1 + random.Next(1500, 4500));
                     await Task.Delay(result.GetValue(interval), stop.Token);
                 }
 

@@ -8,9 +8,11 @@ namespace EdgeFed.Aggregator.Alerts;
 public sealed record AlertCandidate(string Kind, string Subject, string Period, string Message, string EvidenceJson);
 
 /// <summary>
-/// The alert rules, pure: a pool's block share or the top-2 share above its threshold, the Nakamoto coefficient
-/// lower than in the previous window, a run of consecutive blocks by one pool, a region's reported hashrate falling
-/// by more than a percentage window over window. Each alert carries its evidence as JSON.
+/// The alert rules, pure. Share alerts are statistical: a pool's block share, or the top two's, must exceed its
+/// threshold at the lower end of its 95 % Wilson interval, over at least <see cref="AlertOptions.MinBlocks"/> blocks; the
+/// Nakamoto coefficient must fall between two windows that both have that many. A run of consecutive blocks by one
+/// pool states how likely it was given the pool's share over the preceding window. A region's reported hashrate
+/// falling by more than a percentage window over window is its own rule. Each alert carries its evidence as JSON.
 /// </summary>
 public static class AlertRules
 {
@@ -23,50 +25,61 @@ public static class AlertRules
 
         var alerts = new List<AlertCandidate>();
         var now = Summary(current);
-        foreach (var pool in now.Shares.Where(s => s.Share > options.PoolShareThreshold))
+        var n = current.Count;
+        if (n >= options.MinBlocks)
         {
-            alerts.Add(new("pool_share", pool.Entity, period, $"{pool.Entity} mined {pool.Share:P1} of {current.Count} blocks (threshold {options.PoolShareThreshold:P0})",
-                Json(new { share = pool.Share, blocks = pool.Value, total = current.Count, threshold = options.PoolShareThreshold })));
+            foreach (var pool in now.Shares)
+            {
+                var interval = ConcentrationMetrics.Wilson(pool.Share, n);
+                if (interval.Low > options.PoolShareThreshold)
+                {
+                    alerts.Add(new("pool_share", pool.Entity, period,
+                        $"{pool.Entity} mined {pool.Share:P1} of {n} blocks (95 % interval {interval.Low:P1}–{interval.High:P1}, threshold {options.PoolShareThreshold:P0})",
+                        Json(new { share = pool.Share, low = interval.Low, high = interval.High, blocks = pool.Value, total = n, threshold = options.PoolShareThreshold, minBlocks = options.MinBlocks })));
+                }
+            }
+
+            var top2 = ConcentrationMetrics.Wilson(now.Cr2, n);
+            if (top2.Low > options.Cr2Threshold)
+            {
+                alerts.Add(new("cr2", "network", period,
+                    $"The top two pools mined {now.Cr2:P1} of {n} blocks (95 % interval {top2.Low:P1}–{top2.High:P1}, threshold {options.Cr2Threshold:P0})",
+                    Json(new { cr2 = now.Cr2, low = top2.Low, high = top2.High, total = n, top = now.Shares.Take(2).Select(s => new { s.Entity, s.Share }), threshold = options.Cr2Threshold })));
+            }
+
+            if (previous.Count >= options.MinBlocks && Summary(previous) is var before && now.NakamotoCoefficient < before.NakamotoCoefficient)
+            {
+                alerts.Add(new("nakamoto_drop", "network", period, $"The Nakamoto coefficient fell from {before.NakamotoCoefficient} to {now.NakamotoCoefficient} ({previous.Count} then {n} blocks)",
+                    Json(new { previous = before.NakamotoCoefficient, current = now.NakamotoCoefficient, top = now.Shares.Take(now.NakamotoCoefficient).Select(s => new { s.Entity, s.Share }) })));
+            }
         }
 
-        if (now.Cr2 > options.Cr2Threshold)
-        {
-            alerts.Add(new("cr2", "network", period, $"The top two pools mined {now.Cr2:P1} of {current.Count} blocks (threshold {options.Cr2Threshold:P0})",
-                Json(new { cr2 = now.Cr2, top = now.Shares.Take(2).Select(s => new { s.Entity, s.Share }), threshold = options.Cr2Threshold })));
-        }
-
-        if (previous.Count > 0 && Summary(previous) is var before && now.NakamotoCoefficient < before.NakamotoCoefficient)
-        {
-            alerts.Add(new("nakamoto_drop", "network", period, $"The Nakamoto coefficient fell from {before.NakamotoCoefficient} to {now.NakamotoCoefficient}",
-                Json(new { previous = before.NakamotoCoefficient, current = now.NakamotoCoefficient, top = now.Shares.Take(now.NakamotoCoefficient).Select(s => new { s.Entity, s.Share }) })));
-        }
-
-        alerts.AddRange(Runs(current, options.ConsecutiveBlocks));
+        alerts.AddRange(Runs(current, previous, options.ConsecutiveBlocks));
         return alerts;
     }
 
-    /// <summary>Runs of at least <paramref name="length"/> blocks at consecutive heights by one known pool.</summary>
-    public static IEnumerable<AlertCandidate> Runs(IReadOnlyList<MergedBlock> byHeight, int length)
+    /// <summary>
+    /// Runs of at least <paramref name="length"/> blocks at consecutive heights by one known pool, each with its
+    /// probability given the pool's share of the preceding window (or, when that window is empty, of the current one
+    /// less the run itself).
+    /// </summary>
+    public static IEnumerable<AlertCandidate> Runs(IReadOnlyList<MergedBlock> byHeight, IReadOnlyList<MergedBlock> preceding, int length)
     {
-        var start = 0;
-        for (var i = 1; i <= byHeight.Count; i++)
+        foreach (var run in BlockRuns.Find(byHeight, length))
         {
-            var continues = i < byHeight.Count && byHeight[i].Pool == byHeight[start].Pool && byHeight[i].Height == byHeight[i - 1].Height + 1;
-            if (continues)
-            {
-                continue;
-            }
-
-            var run = i - start;
-            if (run >= length && byHeight[start].Pool != "unknown")
-            {
-                var (first, last) = (byHeight[start].Height, byHeight[i - 1].Height);
-                yield return new("block_run", byHeight[start].Pool, string.Create(CultureInfo.InvariantCulture, $"{first}-{last}"),
-                    $"{byHeight[start].Pool} mined {run} consecutive blocks, heights {first}–{last}",
-                    Json(new { run, first, last, hashes = byHeight.Skip(start).Take(run).Select(b => b.Hash) }));
-            }
-
-            start = i;
+            var (basis, blocks, mined) = preceding.Count > 0
+                ? ("preceding window", preceding.Count, preceding.Count(b => b.Pool == run.Pool))
+                : ("current window less the run", byHeight.Count - run.Length, byHeight.Count(b => b.Pool == run.Pool) - run.Length);
+            var share = blocks > 0 ? (double)mined / blocks : 0;
+            var (exact, anywhere) = run.Probability(share, byHeight.Count);
+            yield return new("block_run", run.Pool, string.Create(CultureInfo.InvariantCulture, $"{run.FirstHeight}-{run.LastHeight}"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{run.Pool} mined {run.Length} consecutive blocks, heights {run.FirstHeight}–{run.LastHeight}; at its {share:P1} share of the {basis} ({blocks} blocks) such a run has probability {exact:G3}, and {anywhere:P2} of appearing somewhere in {byHeight.Count} blocks"),
+                Json(new
+                {
+                    run = run.Length, first = run.FirstHeight, last = run.LastHeight, hashes = run.Hashes, share, shareBasis = basis, basisBlocks = blocks,
+                    probability = exact, probabilityInWindow = anywhere, windowBlocks = byHeight.Count,
+                }));
         }
     }
 

@@ -14,7 +14,10 @@ public static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Run the aggregator service (gRPC over HTTP/2).") { TreatUnmatchedTokensAsErrors = false };
+        var command = new Command("serve", "Run the aggregator service (gRPC over HTTP/2; dashboard, HTTP API and metrics on Aggregator:Http:Urls).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
         var urls = new Option<string>("--urls") { Description = "Listen address(es), ASP.NET style; default " + DefaultUrl };
         command.Options.Add(urls);
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(urls), [.. result.UnmatchedTokens], cancellationToken));
@@ -25,7 +28,15 @@ public static class ServeCommand
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables("EDGEFED_");
-        builder.WebHost.UseUrls(urls ?? builder.Configuration["urls"] ?? DefaultUrl);
+        var grpcUrls = (urls ?? builder.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (var url in grpcUrls)
+            {
+                // HTTP/2 only: cleartext endpoints speak h2c with prior knowledge, TLS ones negotiate h2 by ALPN.
+                Http.KestrelEndpoints.Listen(kestrel, url, listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            }
+        });
         builder.AddAggregator();
         await using var app = builder.Build().MapAggregator();
         try
@@ -38,9 +49,14 @@ public static class ServeCommand
             return 2;
         }
 
-        var addresses = app.Urls;
-        Log.Listening(app.Services.GetRequiredService<ILogger<AggregatorOptions>>(), string.Join(", ", addresses),
+        var http = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.Select(a => a.ToString()).ToHashSet();
+        var logger = app.Services.GetRequiredService<ILogger<AggregatorOptions>>();
+        Log.Listening(logger, string.Join(", ", app.Urls.Where(u => !http.Contains(u + "/"))),
             Path.GetFullPath(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value.DatabasePath));
+        if (http.Count > 0)
+        {
+            Log.DashboardListening(logger, string.Join(", ", http));
+        }
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
     }

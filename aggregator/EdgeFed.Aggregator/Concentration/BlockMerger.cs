@@ -1,10 +1,14 @@
 namespace EdgeFed.Aggregator.Concentration;
 
 /// <summary>One node agent's view of one block.</summary>
-public sealed record BlockSighting(string Hash, long Height, string Pool, string Method, long Time, string Agent);
+public sealed record BlockSighting(string Hash, long Height, string Pool, string Method, long Time, string Agent, double Difficulty = 0, int TxCount = 0);
 
 /// <summary>A block as the network counts it: once, whatever number of agents saw it.</summary>
-public sealed record MergedBlock(string Hash, long Height, string Pool, string Method, long Time, int Observers, bool Disputed);
+public sealed record MergedBlock(string Hash, long Height, string Pool, string Method, long Time, int Observers, bool Disputed, double Difficulty = 0, int TxCount = 0)
+{
+    /// <summary>A block with only its coinbase (mempool.space's <c>emptyBlocks</c>).</summary>
+    public bool Empty => TxCount == 1;
+}
 
 /// <summary>
 /// Merges sightings of the same block hash from many node agents. The attribution with the strongest rule wins
@@ -23,7 +27,8 @@ public static class BlockMerger
                 .First();
             var first = winner.First();
             return new MergedBlock(block.Key, first.Height, winner.Key, first.Method, block.Min(s => s.Time), block.Select(s => s.Agent).Distinct().Count(),
-                block.Select(s => s.Pool).Distinct(StringComparer.Ordinal).Count() > 1);
+                block.Select(s => s.Pool).Distinct(StringComparer.Ordinal).Count() > 1,
+                block.Max(s => s.Difficulty), block.Max(s => s.TxCount));
         }).OrderBy(b => b.Height).ThenBy(b => b.Hash, StringComparer.Ordinal).ToList();
 
     /// <summary>How strong an attribution rule is: lower wins.</summary>

@@ -9,7 +9,7 @@ namespace EdgeFed.Aggregator.Concentration;
 /// Reads what concentration is computed from (blocks merged by hash; hashrate per entity and agent, each agent's
 /// weight capped, entities behind fewer than k agents suppressed) and fills the gRPC response from the pure metrics.
 /// </summary>
-public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOptions> options)
+public sealed class ConcentrationQuery(ReportStore store, BlockSource blockSource, IOptions<AggregatorOptions> options)
 {
     public async Task<ConcentrationResponse> RunAsync(ConcentrationRequest request, CancellationToken cancellationToken)
     {
@@ -24,11 +24,20 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
                 throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only."));
             }
 
-            var blocks = BlockMerger.Merge(await store.BlockSightingsAsync(from, to, cancellationToken));
+            var blocks = await blockSource.RangeAsync(from, to, cancellationToken);
             var groups = request.Dimension == Dimension.TemplateProvider ? new Protocol.Domain.ProxyGroups(Protocol.Domain.ProxyGroups.Default) : null;
             summary = ConcentrationMetrics.Summarise(
                 blocks.GroupBy(b => groups?.ProviderOf(b.Pool) ?? b.Pool).Select(g => KeyValuePair.Create(g.Key, (double)g.Count())), counts: true);
             response.DisputedBlocks = (uint)blocks.Count(b => b.Disputed);
+            Fill(response, summary);
+            foreach (var share in response.Shares)
+            {
+                var interval = ConcentrationMetrics.Wilson(share.Share, summary.Total);
+                share.Interval = new Protocol.V1.Interval { Low = interval.Low, High = interval.High };
+            }
+
+            response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
+            return response;
         }
         else
         {
@@ -38,10 +47,9 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
             }
 
             // Reported hashrate is published only where k distinct agents stand behind it, and no agent outweighs the rest.
-            var entities = AgentWeightCap.Apply(await store.HashrateByAsync(request.Dimension, from, to, cancellationToken), options.Value.MaxAgentWeight);
-            var published = entities.Where(e => e.Agents >= options.Value.MinAgentsPerCell).ToList();
+            var (published, suppressed) = Publish(await store.HashrateByAsync(request.Dimension, from, to, cancellationToken));
             summary = ConcentrationMetrics.Summarise(published.Select(e => KeyValuePair.Create(EntityName(request.Dimension, e.Entity), e.Value)));
-            response.SuppressedEntities = (uint)(entities.Count - published.Count);
+            response.SuppressedEntities = (uint)suppressed;
             response.CappedAgents.AddRange(published.SelectMany(e => e.CappedAgents).Distinct().Order(StringComparer.Ordinal));
             Fill(response, summary);
             // Share-based hashrate next to the API figure, for published entities only (k-anonymity holds for it too).
@@ -59,11 +67,21 @@ public sealed class ConcentrationQuery(ReportStore store, IOptions<AggregatorOpt
             response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
             return response;
         }
-
-        Fill(response, summary);
-        response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
-        return response;
     }
+
+    /// <summary>Caps each agent's weight in an entity, then keeps the entities that at least k distinct agents back.</summary>
+    public (IReadOnlyList<CappedEntity> Published, int Suppressed) Publish(IEnumerable<AgentContribution> contributions)
+    {
+        var entities = AgentWeightCap.Apply(contributions, options.Value.MaxAgentWeight);
+        var published = entities.Where(e => e.Agents >= options.Value.MinAgentsPerCell).ToList();
+        return (published, entities.Count - published.Count);
+    }
+
+    /// <summary>k of the k-anonymity rule: a figure is published only when this many distinct agents stand behind it.</summary>
+    public int MinAgents => options.Value.MinAgentsPerCell;
+
+    /// <summary>The name an entity is published under (health classes by name).</summary>
+    public static string Published(Dimension dimension, string stored) => EntityName(dimension, stored);
 
     private static void Fill(ConcentrationResponse response, ConcentrationSummary s)
     {

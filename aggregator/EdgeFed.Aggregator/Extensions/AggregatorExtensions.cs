@@ -1,5 +1,7 @@
 using EdgeFed.Aggregator.Alerts;
 using EdgeFed.Aggregator.Concentration;
+using EdgeFed.Aggregator.Http;
+using EdgeFed.Aggregator.Metrics;
 using EdgeFed.Aggregator.Ingest;
 using EdgeFed.Aggregator.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +13,11 @@ namespace EdgeFed.Aggregator.Extensions;
 
 public static class AggregatorExtensions
 {
-    /// <summary>Options (validated at start), storage, Grpc.AspNetCore with its limits, health, reflection and the services.</summary>
+    /// <summary>
+    /// Options (validated at start), storage, Grpc.AspNetCore with its limits, health, reflection and the services, and
+    /// the HTTP endpoint (dashboard, API, metrics) from <c>Aggregator:Http</c>. The gRPC endpoint itself is the host's
+    /// to configure (<see cref="KestrelEndpoints.Listen"/> in <c>serve</c>, a test's own listener in tests).
+    /// </summary>
     public static WebApplicationBuilder AddAggregator(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<AggregatorOptions>()
@@ -28,6 +34,7 @@ public static class AggregatorExtensions
             .AddServiceOptions<AggregatorService>(service =>
             {
                 // Only the aggregator's own service: health and reflection stay open to any client.
+                service.Interceptors.Add<MetricsInterceptor>();
                 service.Interceptors.Add<MalformedMessageInterceptor>();
                 service.Interceptors.Add<AgentAuthInterceptor>();
             });
@@ -39,6 +46,7 @@ public static class AggregatorExtensions
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<AgentDirectory>();
         builder.Services.AddSingleton<IngestLimiter>();
+        builder.Services.AddSingleton<BlockSource>();
         builder.Services.AddSingleton<ConcentrationQuery>();
         builder.Services.AddOptions<AlertOptions>().BindConfiguration("Aggregator:Alerts").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AlertService>();
@@ -47,14 +55,19 @@ public static class AggregatorExtensions
 
         // Cleartext endpoints speak HTTP/2 with prior knowledge (h2c); TLS endpoints negotiate h2 by ALPN.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+        var endpoints = new KestrelEndpoints();
+        builder.Services.AddSingleton(endpoints);
+        builder.AddHttpApi(endpoints);
         return builder;
     }
 
     public static WebApplication MapAggregator(this WebApplication app)
     {
-        app.MapGrpcService<AggregatorService>();
+        app.UseHttpApi();
+        var service = app.MapGrpcService<AggregatorService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapHttpApi(service);
         return app;
     }
 }

@@ -16,7 +16,7 @@ namespace EdgeFed.Aggregator.Ingest;
 /// </summary>
 public sealed partial class AggregatorService(
     ReportStore store, IngestLimiter limiter, ConcentrationQuery concentration, IOptions<AggregatorOptions> options, TimeProvider time,
-    ILogger<AggregatorService> logger)
+    Metrics.AggregatorMetrics metrics, ILogger<AggregatorService> logger)
     : Protocol.V1.Aggregator.AggregatorBase
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
@@ -44,6 +44,7 @@ public sealed partial class AggregatorService(
         using var slot = limiter.OpenStream();
         await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
         {
+            metrics.ReportsReceived.Inc();
             limiter.TakeReport(agent);
             if (ReportValidator.Validate(report, agent, options.Value, time.GetUtcNow()) is { } problem)
             {
@@ -53,6 +54,7 @@ public sealed partial class AggregatorService(
 
             var stored = await store.StoreAsync(report, time.GetUtcNow(), context.CancellationToken);
             await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, context.CancellationToken);
+            metrics.ReportsAcked.WithLabels(stored ? "false" : "true").Inc();
         }
     }
 

@@ -1,6 +1,6 @@
 namespace EdgeFed.Aggregator.Replay;
 
-/// <summary>One day of the Mining Centralization Index view: top-2 … top-6 block shares and their 30-day moving averages.</summary>
+/// <summary>One day of the Mining Centralization Index view: top-2 … top-6 block shares and their moving averages (30 days unless chosen).</summary>
 public sealed record MciDay(string Day, int Blocks, double[] TopShares, double[] MovingAverage30);
 
 /// <summary>
@@ -11,7 +11,7 @@ public static class MciView
 {
     public static readonly int[] Tops = [2, 3, 4, 5, 6];
 
-    public static IReadOnlyList<MciDay> Build(IEnumerable<ReplayResult> days)
+    public static IReadOnlyList<MciDay> Build(IEnumerable<ReplayResult> days, int movingAverageDays = 30)
     {
         var result = new List<MciDay>();
         var window = new Queue<double[]>();
@@ -19,7 +19,7 @@ public static class MciView
         {
             var shares = Tops.Select(n => day.Summary.Shares.Take(n).Sum(s => s.Share)).ToArray();
             window.Enqueue(shares);
-            if (window.Count > 30)
+            if (window.Count > movingAverageDays)
             {
                 window.Dequeue();
             }

@@ -10,7 +10,7 @@ namespace EdgeFed.Aggregator.Storage;
 /// commit (group-committed with the other reports waiting) before it is acknowledged; (agent, sequence) is the primary
 /// key, so a resent report is recognised and never counted twice.
 /// </summary>
-public sealed class ReportStore : IDisposable
+public sealed partial class ReportStore : IDisposable
 {
     private readonly SqliteConnection _writer;
     private const int MaxBatch = 1024;
@@ -20,8 +20,11 @@ public sealed class ReportStore : IDisposable
         System.Threading.Channels.Channel.CreateUnbounded<PendingWrite>(new() { SingleReader = true });
     private readonly Task _writeLoop;
 
-    public ReportStore(IOptions<AggregatorOptions> options)
+    private readonly Metrics.AggregatorMetrics? _metrics;
+
+    public ReportStore(IOptions<AggregatorOptions> options, Metrics.AggregatorMetrics? metrics = null)
     {
+        _metrics = metrics;
         var path = Path.GetFullPath(options.Value.DatabasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
@@ -67,7 +70,10 @@ public sealed class ReportStore : IDisposable
             await _writeGate.WaitAsync();
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var stored = WriteBatch(batch);
+                _metrics?.CommitSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                _metrics?.CommitReports.Observe(batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(stored[i]);
@@ -103,8 +109,9 @@ public sealed class ReportStore : IDisposable
             ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L),
             ("$shareThs", 0.0), ("$shareCount", 0L), ("$shareMiners", 0L), ("$shareApi", 0.0));
         using var block = Command(_writer, tx,
-            "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id) VALUES ($hash, $height, $pool, $method, $time, $agent)",
-            ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""));
+            "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count) " +
+            "VALUES ($hash, $height, $pool, $method, $time, $agent, $difficulty, $txCount)",
+            ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""), ("$difficulty", 0.0), ("$txCount", 0L));
         var stored = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -127,7 +134,7 @@ public sealed class ReportStore : IDisposable
 
             foreach (var b in report.Blocks)
             {
-                Set(block, b.BlockHash, (long)b.Height, b.Pool, b.AttributionMethod, b.BlockTime?.Seconds ?? 0L, report.AgentId);
+                Set(block, b.BlockHash, (long)b.Height, b.Pool, b.AttributionMethod, b.BlockTime?.Seconds ?? 0L, report.AgentId, b.Difficulty, (long)b.TxCount);
                 block.ExecuteNonQuery();
             }
         }
@@ -136,7 +143,7 @@ public sealed class ReportStore : IDisposable
         return stored;
     }
 
-    private static string ColumnOf(Dimension dimension) => dimension switch
+    internal static string ColumnOf(Dimension dimension) => dimension switch
     {
         Dimension.Pool => "c.pool",
         Dimension.TemplateProvider => "c.template_provider",
@@ -228,13 +235,14 @@ public sealed class ReportStore : IDisposable
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         using var command = Command(connection, null,
-            "SELECT block_hash, height, pool, method, block_time, agent_id FROM block_sightings WHERE block_time >= $from AND block_time < $to",
+            "SELECT block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count FROM block_sightings WHERE block_time >= $from AND block_time < $to",
             ("$from", from), ("$to", to));
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<BlockSighting>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new BlockSighting(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+            rows.Add(new BlockSighting(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5),
+                reader.GetDouble(6), reader.GetInt32(7)));
         }
 
         return rows;

@@ -29,8 +29,10 @@ internal static class Schema
             share_api_ths REAL NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS block_sightings (
             block_hash TEXT NOT NULL, agent_id TEXT NOT NULL, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
-            block_time INTEGER NOT NULL, PRIMARY KEY (block_hash, agent_id));
+            block_time INTEGER NOT NULL, difficulty REAL NOT NULL DEFAULT 0, tx_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (block_hash, agent_id));
         CREATE INDEX IF NOT EXISTS block_sightings_time ON block_sightings (block_time);
+        CREATE INDEX IF NOT EXISTS block_sightings_height ON block_sightings (height);
         CREATE TABLE IF NOT EXISTS alerts (
             id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
             message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
@@ -62,15 +64,20 @@ internal static class Schema
             migrate.ExecuteNonQuery();
         }
 
-        // Share-based hashrate (issue 14): files made before it get the columns, zero for the cells they hold.
-        foreach (var (column, type) in new[] { ("share_ths", "REAL"), ("share_count", "INTEGER"), ("share_miners", "INTEGER"), ("share_api_ths", "REAL") })
+        // Share-based hashrate (issue 14) and the blocks' difficulty and transaction count (issue 15): files made before
+        // them get the columns, zero for the rows they hold.
+        foreach (var (table, column, type) in new[]
+                 {
+                     ("cells", "share_ths", "REAL"), ("cells", "share_count", "INTEGER"), ("cells", "share_miners", "INTEGER"), ("cells", "share_api_ths", "REAL"),
+                     ("block_sightings", "difficulty", "REAL"), ("block_sightings", "tx_count", "INTEGER"),
+                 })
         {
             using var has = connection.CreateCommand();
-            has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('cells') WHERE name = '{column}'";
+            has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
             if ((long)has.ExecuteScalar()! == 0)
             {
                 using var add = connection.CreateCommand();
-                add.CommandText = $"ALTER TABLE cells ADD COLUMN {column} {type} NOT NULL DEFAULT 0";
+                add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type} NOT NULL DEFAULT 0";
                 add.ExecuteNonQuery();
             }
         }

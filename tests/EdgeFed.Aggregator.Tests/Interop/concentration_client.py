@@ -15,9 +15,12 @@ from grpc_tools import protoc
 def stubs(proto_root):
     out = tempfile.mkdtemp(prefix="edgefed-aggregator-stubs-")
     well_known = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-    for name in ("report.proto", "aggregator.proto"):
-        code = protoc.main(["protoc", f"-I{proto_root}", f"-I{well_known}", f"--python_out={out}", f"--grpc_python_out={out}",
-                            os.path.join(proto_root, "edgefed", "v1", name)])
+    google_api = os.path.join(os.path.dirname(os.path.abspath(__file__)), "proto")  # google/api/*.proto, copied by the build
+    # aggregator.proto's HTTP mapping imports google/api/annotations.proto: generated too, so its import resolves.
+    for root, name in ((google_api, "google/api/http.proto"), (google_api, "google/api/annotations.proto"),
+                       (proto_root, "edgefed/v1/report.proto"), (proto_root, "edgefed/v1/aggregator.proto")):
+        code = protoc.main(["protoc", f"-I{proto_root}", f"-I{well_known}", f"-I{google_api}", f"--python_out={out}", f"--grpc_python_out={out}",
+                            os.path.join(root, name)])
         if code != 0:
             raise SystemExit(f"protoc {name} failed with {code}")
     sys.path.insert(0, out)

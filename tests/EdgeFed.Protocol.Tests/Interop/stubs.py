@@ -20,8 +20,9 @@ def _generate(out, include, path):
 
 def load():
     out = tempfile.mkdtemp(prefix="edgefed-interop-")
-    for name in ("report.proto", "aggregator.proto"):
-        _generate(out, PROTO_ROOT, os.path.join(PROTO_ROOT, "edgefed", "v1", name))
+    # aggregator.proto's HTTP mapping imports google/api/annotations.proto: generated too, so its import resolves.
+    for name in ("google/api/http.proto", "google/api/annotations.proto", "edgefed/v1/report.proto", "edgefed/v1/aggregator.proto"):
+        _generate(out, PROTO_ROOT, os.path.join(PROTO_ROOT, name))
     for name in ("health.proto", "reflection.proto"):
         _generate(out, HERE, os.path.join(HERE, name))
     sys.path.insert(0, out)

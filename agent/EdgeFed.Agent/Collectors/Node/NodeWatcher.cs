@@ -74,7 +74,7 @@ public sealed class NodeWatcher(BitcoinRpcClient rpc, PoolAttributor attributor)
         {
             var pool = attributor.Attribute(block.Coinbase);
             var run = _chain.Count > 0 && _chain[^1].Pool.Slug == pool.Slug && pool.IsKnown ? _chain[^1].RunLength + 1 : 1;
-            var observed = new BlockObserved(block.Height, block.Hash, pool, run, block.Time);
+            var observed = new BlockObserved(block.Height, block.Hash, pool, run, block.Time, block.Difficulty, block.TxCount);
             _chain.Add(observed);
             events.Add(observed);
         }

@@ -1,0 +1,48 @@
+using Grpc.Core;
+using Prometheus;
+
+namespace EdgeFed.Aggregator.Metrics;
+
+/// <summary>
+/// The aggregator's Prometheus metrics, in a registry of its own (one per host, so two aggregators in one process
+/// never share counters): ingest, acks, rejects by gRPC status, open Report streams, store commit latency, HTTP
+/// requests refused by the limits, and the headline concentration gauges (filled at scrape time by
+/// <see cref="ConcentrationGauges"/>).
+/// </summary>
+public sealed class AggregatorMetrics
+{
+    public AggregatorMetrics()
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        ReportsReceived = factory.CreateCounter("edgefed_reports_received_total", "Reports read from Report streams.");
+        ReportsAcked = factory.CreateCounter("edgefed_reports_acked_total", "Reports acknowledged after their commit.", "duplicate");
+        CallsFailed = factory.CreateCounter("edgefed_grpc_failures_total", "gRPC calls ended with a status other than OK.", "method", "status");
+        StreamsOpen = factory.CreateGauge("edgefed_report_streams_open", "Report streams open now.");
+        CommitSeconds = factory.CreateHistogram("edgefed_store_commit_seconds", "Time to write and commit one group of reports.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0005, 2, 14) });
+        CommitReports = factory.CreateHistogram("edgefed_store_commit_reports", "Reports per group commit.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
+        HttpRejected = factory.CreateCounter("edgefed_http_rejected_total", "HTTP requests refused with 429 by the request limits.");
+        Concentration = factory.CreateGauge("edgefed_concentration", "Headline concentration over the last 24 hours (published figures only).", "basis", "dimension", "metric");
+    }
+
+    public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    public Counter ReportsReceived { get; }
+
+    public Counter ReportsAcked { get; }
+
+    public Counter CallsFailed { get; }
+
+    public Gauge StreamsOpen { get; }
+
+    public Histogram CommitSeconds { get; }
+
+    public Histogram CommitReports { get; }
+
+    public Counter HttpRejected { get; }
+
+    public Gauge Concentration { get; }
+
+    public void Failed(string method, StatusCode status) => CallsFailed.WithLabels(method, status.ToString()).Inc();
+}

@@ -1,0 +1,52 @@
+// Building blocks of the views: a titled section, KPI tiles, tables.
+import { escape } from '../api.js';
+
+export function section(main, id, title, note = '', wide = false) {
+  let s = main.querySelector(`section#${id}`);
+  if (!s) {
+    s = document.createElement('section');
+    s.id = id;
+    if (wide) s.className = 'wide';
+    main.append(s);
+  }
+  s.innerHTML = `<h2>${escape(title)} <small>${escape(note)}</small></h2>`;
+  return s;
+}
+
+export function chartIn(s, id) {
+  const div = document.createElement('div');
+  div.className = 'chart';
+  div.id = id;
+  s.append(div);
+  return div;
+}
+
+export function tiles(s, items) {
+  const div = document.createElement('div');
+  div.className = 'tiles';
+  div.innerHTML = items.map(([label, value, id, note]) =>
+    `<div class="tile"><span>${escape(label)}</span><b data-testid="${escape(id)}">${escape(value)}</b>${note ? `<span>${escape(note)}</span>` : ''}</div>`).join('');
+  s.append(div);
+}
+
+/** rows: arrays of cells; a cell is text, or {html} for markup already escaped, or {num} for a right-aligned number. */
+export function table(s, id, header, rows) {
+  const t = document.createElement('table');
+  t.id = id;
+  const cell = (c, tag) => {
+    if (c && typeof c === 'object' && 'html' in c) return `<${tag}>${c.html}</${tag}>`;
+    if (c && typeof c === 'object' && 'num' in c) return `<${tag} class="num">${escape(c.num)}</${tag}>`;
+    return `<${tag}>${escape(c)}</${tag}>`;
+  };
+  t.innerHTML = `<thead><tr>${header.map((h) => cell(h, 'th')).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr${r.key ? ` data-key="${escape(r.key)}"` : ''}>${r.cells.map((c) => cell(c, 'td')).join('')}</tr>`).join('')}</tbody>`;
+  s.append(t);
+  return t;
+}
+
+export function empty(s, text) {
+  const p = document.createElement('p');
+  p.className = 'muted';
+  p.textContent = text;
+  s.append(p);
+}
