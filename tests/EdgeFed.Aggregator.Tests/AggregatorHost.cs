@@ -69,7 +69,7 @@ public sealed class AggregatorHost : IAsyncDisposable
         }));
         var app = builder.Build().MapAggregator();
         await app.StartAsync();
-        var httpAddress = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.SingleOrDefault();
+        var httpAddress = app.Services.GetRequiredService<EdgeFed.Aggregator.Http.KestrelEndpoints>().HttpAddresses.SingleOrDefault();
         var address = app.Urls.Single(u => httpAddress is null || new Uri(u) != httpAddress);
         if (certificate is not null)
         {
