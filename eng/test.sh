@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # README command 2: all tests. Installs what they need on a fresh Debian machine (python3-grpcio and
 # python3-grpc-tools for the interop peers, python3-onnx/sklearn/numpy for models/, qemu-user and Debian's arm64
-# libraries for the arm64 smoke test), builds the board packages once (eng/package-agent.sh), runs every test
+# libraries for the arm64 smoke test, Debian's chromium for the dashboard's browser tests), builds the board packages once (eng/package-agent.sh), runs every test
 # project with TRX results, and ends with one line "tests: N passed, M failed" computed from the TRX files.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 results=${EDGEFED_TEST_RESULTS:-$root/artifacts/test-results}
-packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy qemu-user
+packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy chromium qemu-user
   libc6:arm64 libssl3:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64"
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 

@@ -34,6 +34,14 @@ if (args is ["store", ..])
     return;
 }
 
+// ... -- api [AGENTS] [DAYS] [REQUESTS]: the HTTP API's latency over a store of AGENTS agents at 1-minute windows for DAYS days plus all real blocks.
+if (args is ["api", ..])
+{
+    await ApiBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 7, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
 var messages = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 300_000;
 var report = SampleReport();
 var messageBytes = report.ToByteArray();
