@@ -43,6 +43,10 @@ public sealed class AgentOptions
     /// <summary>Pool catalogue ({id, name, addresses, tags, link} list); empty: the built-in one.</summary>
     public string? CatalogPath { get; set; }
 
+    /// <summary>Optional local Prometheus endpoint (polls, poll errors by kind, miners per health class), e.g. <c>http://127.0.0.1:9464/metrics</c>; empty: off.</summary>
+    [RegularExpression("^(|https?://[^/]+/.+)$", ErrorMessage = "Agent:MetricsUrl must be like http://127.0.0.1:9464/metrics, or empty.")]
+    public string? MetricsUrl { get; set; }
+
     /// <summary>Stop after this many acknowledged reports (0: run until stopped). For demos and smoke tests.</summary>
     [Range(0, int.MaxValue)]
     public int MaxReports { get; set; }

@@ -18,7 +18,7 @@ namespace EdgeFed.Agent.Aggregation;
 /// </summary>
 public sealed class FleetCycleService(
     FleetPoller poller, MinerClassifier classifier, ModelSet models, CellAccumulator cells, PoolUrlResolver pools, ProxyGroups providers,
-    IOptions<PollOptions> options, TimeProvider time, ILogger<FleetCycleService> logger) : BackgroundService
+    IOptions<PollOptions> options, TimeProvider time, ILogger<FleetCycleService> logger, Metrics.AgentMetrics? metrics = null) : BackgroundService
 {
     private readonly Dictionary<MinerEndpoint, Queue<MinerSample>> _windows = [];
 
@@ -88,6 +88,7 @@ public sealed class FleetCycleService(
         }
 
         cells.AddCycle(observations);
+        metrics?.RecordCycle(samples, classes.Select(c => c.Health).ToList());
         Log.CycleClassified(logger, samples.Count, classes.Count(c => c.DecidedBy == "model"), classes.Count(c => c.Health != "healthy"));
     }
 }

@@ -41,6 +41,8 @@ public static class AgentExtensions
         builder.Services.AddSingleton<CellAccumulator>();
         builder.Services.AddOptions<PrivacyOptions>().BindConfiguration("Agent:Privacy").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new LaplaceNoise(sp.GetRequiredService<IOptions<PrivacyOptions>>()));
+        builder.Services.AddSingleton<Metrics.AgentMetrics>();
+        builder.Services.AddHostedService<Metrics.AgentMetricsServer>();
         builder.Services.AddHostedService<FleetCycleService>();
         builder.Services.AddSingleton<ObservationBuffer>();
         builder.Services.AddSingleton<Collectors.Stratum.ShareLedger>();

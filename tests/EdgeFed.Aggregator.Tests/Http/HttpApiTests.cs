@@ -216,3 +216,26 @@ public sealed class HttpApiTests
         Assert.Equal(JsonValueKind.Array, (await api.JsonAsync("/api/v1/alerts?limit=5")).GetProperty("alerts").ValueKind);
     }
 }
+
+/// <summary>The Grafana dashboard in deploy/ charts only metrics the aggregator and the agent really export.</summary>
+public sealed class GrafanaDashboardTests
+{
+    [Fact]
+    public async Task EveryMetricInTheGrafanaDashboard_IsExportedByTheAggregatorOrTheAgent()
+    {
+        await using var api = await HttpFixture.StartAsync();
+        var exported = await api.TextAsync("/metrics");
+        var agent = new EdgeFed.Agent.Metrics.AgentMetrics();
+        agent.RecordCycle([], ["healthy"]);
+        agent.PollErrors.WithLabels("Timeout").Inc();
+        using var stream = new MemoryStream();
+        await agent.Registry.CollectAndExportAsTextAsync(stream);
+        exported += System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(EdgeFed.Agent.Tests.RepoPaths.Root, "deploy", "grafana", "edgefed.json"));
+
+        var names = System.Text.RegularExpressions.Regex.Matches(dashboard, "edgefed_[a-z0-9_]+").Select(m => m.Value).Distinct().ToList();
+
+        Assert.True(names.Count >= 8, string.Join(", ", names));
+        Assert.All(names, name => Assert.Contains(name, exported, StringComparison.Ordinal));
+    }
+}

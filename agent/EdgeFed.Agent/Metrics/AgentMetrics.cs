@@ -1,0 +1,57 @@
+using EdgeFed.Agent.Collectors;
+using Prometheus;
+
+namespace EdgeFed.Agent.Metrics;
+
+/// <summary>
+/// The agent's local Prometheus metrics, for the farm's own Grafana: polls, poll errors by kind, and miners per health
+/// class from the last cycle. They stay on the board (served on <c>Agent:MetricsUrl</c> only when it is set); nothing
+/// here goes to the aggregator.
+/// </summary>
+public sealed class AgentMetrics
+{
+    public AgentMetrics()
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Polls = factory.CreateCounter("edgefed_agent_polls_total", "Miner polls.");
+        PollErrors = factory.CreateCounter("edgefed_agent_poll_errors_total", "Poll errors by kind (refused, timeout, malformed reply, ...).", "kind");
+        Miners = factory.CreateGauge("edgefed_agent_miners", "Miners per health class in the last poll cycle.", "health");
+        HashrateThs = factory.CreateGauge("edgefed_agent_hashrate_ths", "Summed hashrate the miners reported in the last poll cycle (TH/s).");
+        Cycles = factory.CreateCounter("edgefed_agent_poll_cycles_total", "Poll cycles completed.");
+    }
+
+    public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    public Counter Polls { get; }
+
+    public Counter PollErrors { get; }
+
+    public Gauge Miners { get; }
+
+    public Gauge HashrateThs { get; }
+
+    public Counter Cycles { get; }
+
+    /// <summary>One cycle's samples and the health class of each.</summary>
+    public void RecordCycle(IReadOnlyList<MinerSample> samples, IReadOnlyList<string> health)
+    {
+        Cycles.Inc();
+        Polls.Inc(samples.Count);
+        foreach (var error in samples.SelectMany(s => s.Errors))
+        {
+            PollErrors.WithLabels(error.Kind.ToString()).Inc();
+        }
+
+        foreach (var label in Miners.GetAllLabelValues().Select(l => l[0]).Except(health).ToList())
+        {
+            Miners.WithLabels(label).Set(0);
+        }
+
+        foreach (var group in health.GroupBy(h => h))
+        {
+            Miners.WithLabels(group.Key).Set(group.Count());
+        }
+
+        HashrateThs.Set(samples.Sum(s => s.AverageThs ?? s.HashrateThs ?? 0));
+    }
+}
