@@ -38,6 +38,10 @@ public sealed class AggregatorOptions
     [Range(1, 1_000_000)]
     public int MaxConcurrentStreams { get; set; } = 5000;
 
+    /// <summary>How often the roll-ups (day, hour, ten minutes) catch up with the reports stored since.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RollupEvery { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Pool catalogue (<c>{id, name, addresses, tags, link}</c> list) that names the pools in the HTTP API; optional.</summary>
     public string? CatalogPath { get; set; }
 

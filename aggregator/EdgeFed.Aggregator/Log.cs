@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Dashboard, HTTP API and metrics on {Urls}")]
     public static partial void DashboardListening(ILogger logger, string urls);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Roll-up failed: {Reason}")]
+    public static partial void RollupFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Alert {Kind} for {Subject}: {Message}")]
     public static partial void AlertRaised(ILogger logger, string kind, string subject, string message);
 

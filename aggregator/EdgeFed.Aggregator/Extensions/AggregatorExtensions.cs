@@ -46,6 +46,7 @@ public static class AggregatorExtensions
         builder.Services.AddSingleton<ReportStore>();
         builder.Services.AddSingleton<AgentDirectory>();
         builder.Services.AddSingleton<IngestLimiter>();
+        builder.Services.AddHostedService<RollupService>();
         builder.Services.AddSingleton<BlockSource>();
         builder.Services.AddSingleton<ConcentrationQuery>();
         builder.Services.AddOptions<AlertOptions>().BindConfiguration("Aggregator:Alerts").ValidateDataAnnotations().ValidateOnStart();

@@ -18,57 +18,25 @@ public sealed partial class ReportStore
     /// </summary>
     public async Task<IReadOnlyList<BucketContribution>> HashrateSeriesAsync(Dimension dimension, long from, long to, long step, long offset, CancellationToken cancellationToken)
     {
-        var column = ColumnOf(dimension);
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            $"SELECT ((r.window_start - $offset) / $step) * $step + $offset, CAST({column} AS TEXT), c.agent_id, SUM(c.hashrate_ths) FROM cells c " +
-            "JOIN reports r ON r.rowid = c.report_id " +
-            $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY 1, {column}, c.agent_id", ("$from", from), ("$to", to), ("$step", step), ("$offset", offset));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<BucketContribution>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new BucketContribution(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDouble(3)));
-        }
-
-        return rows;
+        var column = CellSource.ColumnOf(dimension);
+        // Buckets of the series are whole roll-up buckets only where the roll-up is no coarser than the step.
+        return await ReadAsync(CellSource.For(from, to, coarsest: step),
+            $"SELECT ((t - $offset) / $step) * $step + $offset, CAST({column} AS TEXT), agent_id, SUM(hashrate_ths) FROM src GROUP BY 1, {column}, agent_id",
+            r => new BucketContribution(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetDouble(3)), cancellationToken, ("$step", step), ("$offset", offset));
     }
 
     /// <summary>
     /// Per agent, its reported hashrate integrated over its windows starting in [from, to) (TH/s × seconds): divided by
     /// the range, the federated hashrate the agents saw on average.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, double>> HashrateSecondsByAgentAsync(long from, long to, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            "SELECT c.agent_id, SUM(c.hashrate_ths * (r.window_end - r.window_start)) FROM cells c JOIN reports r ON r.rowid = c.report_id " +
-            "WHERE r.window_start >= $from AND r.window_start < $to GROUP BY c.agent_id", ("$from", from), ("$to", to));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<string, double>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows[reader.GetString(0)] = reader.GetDouble(1);
-        }
-
-        return rows;
-    }
+    public async Task<IReadOnlyDictionary<string, double>> HashrateSecondsByAgentAsync(long from, long to, CancellationToken cancellationToken) =>
+        (await ReadAsync(CellSource.For(from, to), "SELECT agent_id, SUM(weighted_ths) FROM src GROUP BY agent_id", r => (r.GetString(0), r.GetDouble(1)), cancellationToken))
+        .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
     /// <summary>Reporting agents per kind over windows starting in [from, to).</summary>
-    public async Task<IReadOnlyDictionary<AgentKind, int>> ReportingAgentsByKindAsync(long from, long to, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            "SELECT kind, COUNT(DISTINCT agent_id) FROM reports WHERE window_start >= $from AND window_start < $to GROUP BY kind", ("$from", from), ("$to", to));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<AgentKind, int>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows[(AgentKind)reader.GetInt32(0)] = reader.GetInt32(1);
-        }
-
-        return rows;
-    }
+    public async Task<IReadOnlyDictionary<AgentKind, int>> ReportingAgentsByKindAsync(long from, long to, CancellationToken cancellationToken) =>
+        (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT kind, COUNT(DISTINCT agent_id) FROM src GROUP BY kind", r => ((AgentKind)r.GetInt32(0), r.GetInt32(1)), cancellationToken))
+        .ToDictionary(r => r.Item1, r => r.Item2);
 
     /// <summary>The lowest and highest block height stored (mempool.space's X-Total-Count is their span); null when no block is.</summary>
     public async Task<(long Min, long Max)?> HeightSpanAsync(CancellationToken cancellationToken)

@@ -143,17 +143,6 @@ public sealed partial class ReportStore : IDisposable
         return stored;
     }
 
-    internal static string ColumnOf(Dimension dimension) => dimension switch
-    {
-        Dimension.Pool => "c.pool",
-        Dimension.TemplateProvider => "c.template_provider",
-        Dimension.Vendor => "c.vendor",
-        Dimension.Model => "c.model",
-        Dimension.Health => "c.health",
-        Dimension.Region => "r.region",
-        _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Choose a dimension."),
-    };
-
     private static void Set(SqliteCommand command, params object[] values)
     {
         for (var i = 0; i < values.Length; i++)
@@ -189,20 +178,9 @@ public sealed partial class ReportStore : IDisposable
     /// <summary>Per entity of a dimension and agent: summed hashrate over windows starting in [from, to).</summary>
     public async Task<IReadOnlyList<AgentContribution>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
     {
-        var column = ColumnOf(dimension);
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            $"SELECT CAST({column} AS TEXT), c.agent_id, SUM(c.hashrate_ths) FROM cells c " +
-            "JOIN reports r ON r.rowid = c.report_id " +
-            $"WHERE r.window_start >= $from AND r.window_start < $to GROUP BY {column}, c.agent_id", ("$from", from), ("$to", to));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<AgentContribution>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new AgentContribution(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
-        }
-
-        return rows;
+        var column = CellSource.ColumnOf(dimension);
+        return await ReadAsync(CellSource.For(from, to), $"SELECT CAST({column} AS TEXT), agent_id, SUM(hashrate_ths) FROM src GROUP BY {column}, agent_id",
+            r => new AgentContribution(r.GetString(0), r.GetString(1), r.GetDouble(2)), cancellationToken);
     }
 
     /// <summary>
@@ -211,23 +189,11 @@ public sealed partial class ReportStore : IDisposable
     /// </summary>
     public async Task<IReadOnlyDictionary<string, ShareMeasurement>> ShareHashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
     {
-        var column = ColumnOf(dimension);
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            $"SELECT CAST({column} AS TEXT), SUM(c.share_ths), SUM(c.share_api_ths), SUM(c.share_count), " +
-            // |share - api| > 1.96 share/sqrt(n), squared (no SQRT needed in SQL)
-            "SUM(CASE WHEN (c.share_ths - c.share_api_ths) * (c.share_ths - c.share_api_ths) * c.share_count > 3.8416 * c.share_ths * c.share_ths " +
-            "THEN 1 ELSE 0 END) FROM cells c " +
-            "JOIN reports r ON r.rowid = c.report_id " +
-            $"WHERE r.window_start >= $from AND r.window_start < $to AND c.share_count > 0 GROUP BY {column}", ("$from", from), ("$to", to));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new Dictionary<string, ShareMeasurement>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows[reader.GetString(0)] = new ShareMeasurement(reader.GetDouble(1), reader.GetDouble(2), reader.GetInt64(3), reader.GetInt32(4));
-        }
-
-        return rows;
+        var column = CellSource.ColumnOf(dimension);
+        var rows = await ReadAsync(CellSource.For(from, to),
+            $"SELECT CAST({column} AS TEXT), SUM(share_ths), SUM(share_api_ths), SUM(share_count), SUM(disagreeing) FROM src WHERE share_count > 0 GROUP BY {column}",
+            r => (r.GetString(0), new ShareMeasurement(r.GetDouble(1), r.GetDouble(2), r.GetInt64(3), r.GetInt32(4))), cancellationToken);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2);
     }
 
     /// <summary>Every agent's sighting of blocks with a time in [from, to); <see cref="BlockMerger"/> counts each block once.</summary>
@@ -248,12 +214,24 @@ public sealed partial class ReportStore : IDisposable
         return rows;
     }
 
-    public async Task<int> CountAgentsAsync(long from, long to, CancellationToken cancellationToken)
+    /// <summary>Distinct agents with a report (cells or not) for a window starting in [from, to).</summary>
+    public async Task<int> CountAgentsAsync(long from, long to, CancellationToken cancellationToken) =>
+        (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT COUNT(DISTINCT agent_id) FROM src", r => r.GetInt32(0), cancellationToken)).Single();
+
+    /// <summary>Runs <c>src</c> + <paramref name="select"/> on a reader connection and maps every row.</summary>
+    internal async Task<List<T>> ReadAsync<T>((string Sql, List<(string Name, object Value)> Parameters) source, string select, Func<Microsoft.Data.Sqlite.SqliteDataReader, T> map,
+        CancellationToken cancellationToken, params (string Name, object Value)[] more)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            "SELECT COUNT(DISTINCT agent_id) FROM reports WHERE window_start >= $from AND window_start < $to", ("$from", from), ("$to", to));
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        using var command = Command(connection, null, source.Sql + select, [.. source.Parameters, .. more]);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
     }
 
     /// <summary>Every enrolled agent with the time of its latest report and how many it sent.</summary>

@@ -33,6 +33,17 @@ internal static class Schema
             PRIMARY KEY (block_hash, agent_id));
         CREATE INDEX IF NOT EXISTS block_sightings_time ON block_sightings (block_time);
         CREATE INDEX IF NOT EXISTS block_sightings_height ON block_sightings (height);
+        CREATE TABLE IF NOT EXISTS rollup_cells (
+            level INTEGER NOT NULL, bucket INTEGER NOT NULL, agent_id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,
+            template_provider TEXT NOT NULL, vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL,
+            hashrate_ths REAL NOT NULL, weighted_ths REAL NOT NULL, share_ths REAL NOT NULL, share_count INTEGER NOT NULL,
+            share_api_ths REAL NOT NULL, disagreeing INTEGER NOT NULL,
+            PRIMARY KEY (level, bucket, agent_id, region, pool, template_provider, vendor, model, health)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS rollup_reports (
+            level INTEGER NOT NULL, bucket INTEGER NOT NULL, agent_id TEXT NOT NULL, kind INTEGER NOT NULL, reports INTEGER NOT NULL,
+            PRIMARY KEY (level, bucket, agent_id, kind)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report INTEGER NOT NULL);
+        INSERT OR IGNORE INTO rollup_state (id, last_report) VALUES (1, 0);
         CREATE TABLE IF NOT EXISTS alerts (
             id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
             message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));

@@ -1,0 +1,104 @@
+using EdgeFed.Aggregator.Storage;
+using EdgeFed.Protocol.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace EdgeFed.Aggregator.Tests;
+
+/// <summary>The roll-ups change how a range is read, never what it adds up to: before, after, and with late reports.</summary>
+public sealed class RollupTests
+{
+    [Theory]
+    [InlineData(0, 1000, new[] { 600L, 0, 600, 0, 600, 1000 })]
+    [InlineData(3000, 180_000, new[] { 600L, 3000, 3600, 3600, 3600, 86_400, 86_400, 86_400, 172_800, 3600, 172_800, 180_000 })]
+    [InlineData(3001, 180_001, new[] { 0L, 3001, 3600, 3600, 3600, 86_400, 86_400, 86_400, 172_800, 3600, 172_800, 180_000, 0, 180_000, 180_001 })]
+    [InlineData(86_400, 172_800, new[] { 86_400L, 86_400, 172_800 })]
+    public void Plan_CoversTheRangeExactly_CoarsestInside_FinestAtTheEdges(long from, long to, long[] expected)
+    {
+        var segments = RollupPlan.For(from, to);
+
+        Assert.Equal(expected, segments.SelectMany(s => new[] { s.Level, s.From, s.To }));
+        Assert.Equal(from, segments[0].From);
+        Assert.Equal(to, segments[^1].To);
+        Assert.All(segments.Zip(segments.Skip(1)), p => Assert.Equal(p.First.To, p.Second.From));
+    }
+
+    [Fact]
+    public void Plan_ForAnHourlySeries_UsesNoDayRollup()
+    {
+        Assert.DoesNotContain(RollupPlan.For(0, 10 * 86_400, coarsest: 3600), s => s.Level == 86_400);
+    }
+
+    [Fact]
+    public async Task Queries_AnswerTheSame_BeforeAndAfterRollingUp_AndWithLateReportsIntoRolledBuckets()
+    {
+        await using var host = await AggregatorHost.StartAsync(minAgents: 1, settings: new() { ["Aggregator:RollupEvery"] = "01:00:00" });
+        var store = host.Services.GetRequiredService<ReportStore>();
+        var now = DateTimeOffset.UtcNow;
+        var reports = new List<AggregateReport>();
+        ulong sequence = 0;
+        // Three agents, windows of 5 minutes spread over the last three days, at times that cross hour and day edges.
+        for (var minute = 3 * 24 * 60; minute > 5; minute -= 47)
+        {
+            foreach (var agent in new[] { "a1", "a2", "a3" })
+            {
+                var start = now.AddMinutes(-minute);
+                var report = ReportBuilder.Report(agent, ++sequence, ReportBuilder.Cell(minute % 2 == 0 ? "foundryusa" : "antpool", minute / 10.0));
+                (report.WindowStart, report.WindowEnd, report.Region) = (Timestamp.FromDateTimeOffset(start), Timestamp.FromDateTimeOffset(start.AddMinutes(5)), agent == "a3" ? "NO" : "CA");
+                report.Cells[0].ShareCount = 100;
+                report.Cells[0].ShareHashrateThs = minute / 10.0;
+                report.Cells[0].ShareApiHashrateThs = minute / (agent == "a2" ? 5.0 : 10.0);
+                reports.Add(report);
+            }
+        }
+
+        async Task<string> SnapshotAsync()
+        {
+            var parts = new List<string>();
+            foreach (var (from, to) in new[] { (now.AddDays(-4), now), (now.AddHours(-37).AddMinutes(-13), now.AddHours(-2).AddMinutes(-29)), (now.AddMinutes(-200), now.AddMinutes(-10)) })
+            {
+                var (f, t) = (from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds());
+                var pools = (await store.HashrateByAsync(Dimension.Pool, f, t, default)).OrderBy(c => c.Entity).ThenBy(c => c.Agent).Select(c => $"{c.Entity}/{c.Agent}={c.Value:R}");
+                var shares = (await store.ShareHashrateByAsync(Dimension.Region, f, t, default)).OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}");
+                var series = (await store.HashrateSeriesAsync(Dimension.Pool, f, t, 3600, 0, default)).OrderBy(b => b.Bucket).ThenBy(b => b.Entity).ThenBy(b => b.Agent).Select(b => $"{b.Bucket}/{b.Entity}/{b.Agent}={b.Value:R}");
+                var seconds = (await store.HashrateSecondsByAgentAsync(f, t, default)).OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value:R}");
+                var kinds = (await store.ReportingAgentsByKindAsync(f, t, default)).Select(k => $"{k.Key}={k.Value}");
+                parts.Add(string.Join(";", [.. pools, "|", .. shares, "|", .. series, "|", .. seconds, "|", .. kinds, $"agents={await store.CountAgentsAsync(f, t, default)}"]));
+            }
+
+            return string.Join("\n", parts);
+        }
+
+        foreach (var report in reports.Take(reports.Count - 30))
+        {
+            await store.StoreAsync(report, now, default);
+        }
+
+        var raw = await SnapshotAsync();
+        Assert.True(await store.RollUpAsync(25, default) == 25); // part rolled: the rest still raw
+        var partly = await SnapshotAsync();
+        while (await store.RollUpAsync(1000, default) > 0)
+        {
+        }
+
+        var rolled = await SnapshotAsync();
+        foreach (var late in reports.TakeLast(30))
+        {
+            await store.StoreAsync(late, now, default); // into buckets that are rolled already
+        }
+
+        var withLateRaw = await SnapshotAsync();
+        while (await store.RollUpAsync(7, default) > 0)
+        {
+        }
+
+        var withLateRolled = await SnapshotAsync();
+
+        Assert.Contains("foundryusa", raw, StringComparison.Ordinal);
+        Assert.Equal(raw, partly);
+        Assert.Equal(raw, rolled);
+        Assert.NotEqual(raw, withLateRaw);
+        Assert.Equal(withLateRaw, withLateRolled);
+    }
+}
