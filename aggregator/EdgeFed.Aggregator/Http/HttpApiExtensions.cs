@@ -133,6 +133,13 @@ public static class HttpApiExtensions
         {
             context.Response.Headers.AccessControlAllowOrigin = "*";
             context.Response.Headers.AccessControlExposeHeaders = "X-Total-Count,X-Mempool-Auth";
+            if (TranscodedQuery.Problem(context.Request) is { } problem)
+            {
+                // In the shape transcoding gives its own errors (google.rpc.Status: INVALID_ARGUMENT is 3).
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await context.Response.WriteAsJsonAsync(new { code = 3, message = problem, details = Array.Empty<object>() });
+                return;
+            }
         }
 
         await next(context);
