@@ -18,7 +18,7 @@ token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM
 
-EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__DatabasePath=$out/aggregator.db \
+EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__DatabasePath=$out/aggregator.db EDGEFED_Aggregator__Http__Urls= \
   "$aggregator" serve --urls http://127.0.0.1:0 >"$out/aggregator.log" 2>&1 &
 pids+=($!)
 "$sim" simulate --miners "$miners" --seed 1 --base-address 127.0.8.1 --port 4028 --http-port 8080 --faulty 0.15 \

@@ -43,8 +43,11 @@ public static class CoverageApi
         }
 
         var network = NetworkHashrate.Estimate(inRange);
-        // The federated total is published only when k agents stand behind it: one farm's total is that farm's hashrate.
-        double? federated = byAgent.Count(a => a.Value > 0) >= query.MinAgents ? byAgent.Values.Sum() / range.Seconds * 1e12 : null;
+        // Averaged from the first report in the range to its end (or now), so a federation that started reporting an
+        // hour ago is not diluted over a day. Published only when k agents stand behind it: one farm's total is that farm's.
+        var first = await store.FirstWindowAsync(range.From, range.To, ct);
+        var span = Math.Min(range.To, time.GetUtcNow().ToUnixTimeSeconds() + 1) - Math.Max(range.From, first ?? range.From);
+        double? federated = byAgent.Count(a => a.Value > 0) >= query.MinAgents && span > 0 ? byAgent.Values.Sum() / span * 1e12 : null;
         return Results.Json(new
         {
             from = range.From, to = range.To, k = query.MinAgents,
@@ -54,7 +57,7 @@ public static class CoverageApi
                 farm = kinds.GetValueOrDefault(AgentKind.Farm), sidecar = kinds.GetValueOrDefault(AgentKind.Sidecar), node = kinds.GetValueOrDefault(AgentKind.Node),
             },
             blocks = inRange.Count, disputedBlocks = inRange.Count(b => b.Disputed), unknownBlocks = inRange.Count(b => b.Pool == "unknown"),
-            networkHashrateHs = network, federatedHashrateHs = federated, federatedShareOfNetwork = federated is { } f && network > 0 ? f / network : (double?)null,
+            networkHashrateHs = network, federatedHashrateHs = federated, federatedSince = first, federatedShareOfNetwork = federated is { } f && network > 0 ? f / network : (double?)null,
             suppressed,
             measured = new[]
             {

@@ -58,7 +58,9 @@ public static class CellSource
 
             var level = segment.Level.ToString(CultureInfo.InvariantCulture);
             parts.Add($"{rolled} WHERE level = {level} AND bucket >= {s} AND bucket < {e}");
-            parts.Add($"{raw} WHERE r.rowid > {Watermark} AND {inRange}");
+            // Past the watermark the rows are few and recent: found by rowid. The unary + keeps SQLite from scanning
+            // the window index over the whole segment instead (measured: 2.2 s against tens of ms for a 30-day view).
+            parts.Add($"{raw} WHERE r.rowid > {Watermark} AND +r.window_start >= {s} AND +r.window_start < {e}");
         }
 
         if (parts.Count == 0)

@@ -33,6 +33,10 @@ public sealed partial class ReportStore
         (await ReadAsync(CellSource.For(from, to), "SELECT agent_id, SUM(weighted_ths) FROM src GROUP BY agent_id", r => (r.GetString(0), r.GetDouble(1)), cancellationToken))
         .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
+    /// <summary>The start of the first window in [from, to) (to the roll-up bucket where rolled); null when there is none.</summary>
+    public async Task<long?> FirstWindowAsync(long from, long to, CancellationToken cancellationToken) =>
+        (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT MIN(t) FROM src", r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), cancellationToken)).Single();
+
     /// <summary>Reporting agents per kind over windows starting in [from, to).</summary>
     public async Task<IReadOnlyDictionary<AgentKind, int>> ReportingAgentsByKindAsync(long from, long to, CancellationToken cancellationToken) =>
         (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT kind, COUNT(DISTINCT agent_id) FROM src GROUP BY kind", r => ((AgentKind)r.GetInt32(0), r.GetInt32(1)), cancellationToken))

@@ -137,7 +137,9 @@ public sealed class HttpApiTests
         Assert.Empty(regions.GetProperty("shares").EnumerateArray()); // CA has two agents, NO one: both held back
         Assert.Equal(2, coverage.GetProperty("suppressed").GetProperty("region").GetProperty("suppressed").GetInt32());
         Assert.Equal(3, coverage.GetProperty("agents").GetProperty("farm").GetInt32());
-        Assert.True(coverage.GetProperty("federatedHashrateHs").GetDouble() > 0);
+        // Averaged from the first window in the range: TH/s x 60 s windows of every cell (16,350 TH/s in all) over that span.
+        var span = coverage.GetProperty("to").GetInt64() - coverage.GetProperty("federatedSince").GetInt64();
+        Assert.Equal(16_350 * 60 * 1e12, coverage.GetProperty("federatedHashrateHs").GetDouble() * span, 16_350 * 60 * 1e12 * 1e-9);
     }
 
     [Fact]

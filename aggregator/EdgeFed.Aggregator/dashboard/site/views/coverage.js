@@ -11,7 +11,7 @@ export async function render(main, state) {
   s.dataset.source = url;
   tiles(s, [
     ['agents reporting', `${num(c.agents.reporting)} of ${num(c.agents.enrolled)}`, 'agents-reporting', `${c.agents.farm} farm · ${c.agents.sidecar} sidecar · ${c.agents.node} node`],
-    ['federated hashrate', hashrate(c.federatedHashrateHs), 'federated-hashrate', c.federatedHashrateHs == null ? 'held back: fewer than k agents' : 'time-averaged over the range'],
+    ['federated hashrate', hashrate(c.federatedHashrateHs), 'federated-hashrate', c.federatedHashrateHs == null ? 'held back: fewer than k agents' : 'averaged from the first report in the range'],
     ['network hashrate', hashrate(c.networkHashrateHs), 'coverage-network-hashrate', 'estimated from the blocks'],
     ['share of the network seen', pct(c.federatedShareOfNetwork, 4), 'coverage-share'],
     ['blocks', num(c.blocks), 'coverage-blocks', `${c.disputedBlocks} disputed · ${c.unknownBlocks} unknown`],
@@ -19,7 +19,7 @@ export async function render(main, state) {
   draw(chartIn(s, 'coverage-chart'), {
     grid: { left: 150, right: 40, top: 20, bottom: 30 }, tooltip: { valueFormatter: hashrate },
     yAxis: { type: 'category', data: ['network (from blocks)', 'federated (agents)'] },
-    xAxis: { type: 'log', axisLabel: { formatter: hashrate } },
+    xAxis: { type: 'log', axisLabel: { formatter: hashrate }, min: (v) => 10 ** (Math.floor(Math.log10(v.min)) - 1), max: (v) => 10 ** Math.ceil(Math.log10(v.max)) },
     series: [{ type: 'bar', data: [c.networkHashrateHs || null, c.federatedHashrateHs || null], itemStyle: { color: '#0b6bcb' } }],
   }, 'coverage');
 
