@@ -185,6 +185,7 @@ internal static class IngestBenchmark
         {
             ["Aggregator:DatabasePath"] = Path.Combine(directory, stored ? "aggregator.db" : "sink.db"),
             ["Aggregator:EnrolmentToken"] = Token,
+            ["Aggregator:Http:Urls"] = string.Empty, // gRPC only: no dashboard endpoint beside it
             ["Aggregator:MaxReportsPerSecondPerAgent"] = "1000000",
             ["Aggregator:ReportBurstPerAgent"] = "1000000",
         });

@@ -21,6 +21,9 @@ public sealed partial class ReportStore : IDisposable
     private readonly Task _writeLoop;
 
     private readonly Metrics.AggregatorMetrics? _metrics;
+    private readonly SqliteConnection _roller;
+    private readonly SemaphoreSlim _rollGate = new(1, 1);
+    private readonly string _rollupPath;
 
     public ReportStore(IOptions<AggregatorOptions> options, Metrics.AggregatorMetrics? metrics = null)
     {
@@ -32,6 +35,16 @@ public sealed partial class ReportStore : IDisposable
         _writer.Open();
         Execute(_writer, Schema.Sql);
         Schema.Migrate(_writer);
+        _rollupPath = RollupPathOf(path);
+        _roller = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _rollupPath, Pooling = false }.ToString());
+        _roller.Open();
+        Execute(_roller, Schema.RollupSql);
+        using (var attach = Command(_roller, null, "ATTACH DATABASE $path AS raw", ("$path", path)))
+        {
+            attach.ExecuteNonQuery();
+        }
+
+        Execute(_roller, Schema.RollupChunkSql);
         _writeLoop = Task.Run(WriteLoopAsync);
     }
 
@@ -299,13 +312,27 @@ public sealed partial class ReportStore : IDisposable
         _queue.Writer.TryComplete();
         _writeLoop.Wait(TimeSpan.FromSeconds(10));
         _writer.Dispose();
+        _roller.Dispose();
         _writeGate.Dispose();
+        _rollGate.Dispose();
     }
 
+    /// <summary>The roll-ups' file beside the store: <c>aggregator.db</c> → <c>aggregator.rollups.db</c>.</summary>
+    public static string RollupPathOf(string databasePath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, Path.GetFileNameWithoutExtension(databasePath) + ".rollups.db");
+
+    /// <summary>A reader on the store with the roll-ups attached (a pooled connection keeps its attachment).</summary>
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        using var attached = Command(connection, null, "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'rollups'");
+        if ((long)(await attached.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            using var attach = Command(connection, null, "ATTACH DATABASE $path AS rollups", ("$path", _rollupPath));
+            await attach.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return connection;
     }
 

@@ -7,11 +7,14 @@ namespace EdgeFed.Aggregator.Storage;
 
 /// <summary>
 /// Keeps the roll-ups close behind ingest: every <see cref="AggregatorOptions.RollupEvery"/> it rolls the reports
-/// stored since, in chunks that hold the writer only briefly, so acknowledgements never wait long behind it.
+/// stored since, in chunks, resting seven times as long as each chunk took, so rolling takes at most an eighth of a
+/// core from ingest (measured: unpaced, it raised the p99 ack at half the ingest ceiling from ~45 ms to ~500 ms on two
+/// cores). Under sustained full load it falls behind and catches up later; the reads stay exact either way, with more
+/// raw cells past the watermark to add.
 /// </summary>
 public sealed class RollupService(ReportStore store, IOptions<AggregatorOptions> options, TimeProvider time, ILogger<RollupService> logger) : BackgroundService
 {
-    public const int Chunk = 20_000;
+    public const int Chunk = 1_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,9 +23,15 @@ public sealed class RollupService(ReportStore store, IOptions<AggregatorOptions>
         {
             try
             {
-                while (await store.RollUpAsync(Chunk, stoppingToken) == Chunk)
+                while (true)
                 {
-                    await Task.Yield(); // let waiting report batches commit between chunks
+                    var started = time.GetTimestamp();
+                    if (await store.RollUpAsync(Chunk, stoppingToken) < Chunk)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(7 * time.GetElapsedTime(started), time, stoppingToken);
                 }
             }
             catch (SqliteException ex)

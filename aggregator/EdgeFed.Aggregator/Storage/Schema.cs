@@ -33,6 +33,20 @@ internal static class Schema
             PRIMARY KEY (block_hash, agent_id));
         CREATE INDEX IF NOT EXISTS block_sightings_time ON block_sightings (block_time);
         CREATE INDEX IF NOT EXISTS block_sightings_height ON block_sightings (height);
+        CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
+            message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
+        """;
+
+    /// <summary>
+    /// The roll-ups' own file (<c>NAME.rollups.db</c> beside the store): written by another connection than ingest, so
+    /// rolling never holds the store's write lock; synchronous=NORMAL, because the roll-ups and their watermark commit
+    /// together and a lost tail is rolled again from the reports.
+    /// </summary>
+    public const string RollupSql = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = NORMAL;
+        PRAGMA busy_timeout = 5000;
         CREATE TABLE IF NOT EXISTS rollup_cells (
             level INTEGER NOT NULL, bucket INTEGER NOT NULL, agent_id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,
             template_provider TEXT NOT NULL, vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL,
@@ -44,9 +58,15 @@ internal static class Schema
             PRIMARY KEY (level, bucket, agent_id, kind)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_report INTEGER NOT NULL);
         INSERT OR IGNORE INTO rollup_state (id, last_report) VALUES (1, 0);
-        CREATE TABLE IF NOT EXISTS alerts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
-            message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
+        """;
+
+    /// <summary>One roll-up chunk at the finest level, in memory on the rolling connection.</summary>
+    public const string RollupChunkSql = """
+        PRAGMA temp_store = MEMORY;
+        CREATE TEMP TABLE IF NOT EXISTS chunk_cells (
+            bucket INTEGER, agent_id TEXT, region TEXT, pool TEXT, template_provider TEXT, vendor TEXT, model TEXT, health INTEGER,
+            hashrate_ths REAL, weighted_ths REAL, share_ths REAL, share_count INTEGER, share_api_ths REAL, disagreeing INTEGER);
+        CREATE TEMP TABLE IF NOT EXISTS chunk_reports (bucket INTEGER, agent_id TEXT, kind INTEGER, reports INTEGER);
         """;
 
     /// <summary>

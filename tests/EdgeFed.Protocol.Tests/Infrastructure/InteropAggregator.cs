@@ -46,6 +46,7 @@ internal sealed class InteropAggregator : IAsyncDisposable
         {
             ["Aggregator:DatabasePath"] = Path.Combine(directory, "aggregator.db"),
             ["Aggregator:EnrolmentToken"] = Token,
+            ["Aggregator:Http:Urls"] = string.Empty, // gRPC only: no dashboard endpoint beside it
             ["Aggregator:MinAgentsPerCell"] = "1",
             ["Aggregator:MaxConcurrentStreams"] = "1",
             ["Grpc:MaxReceiveMessageSize"] = MaxReceiveMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
