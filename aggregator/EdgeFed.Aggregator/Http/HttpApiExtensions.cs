@@ -15,7 +15,7 @@ namespace EdgeFed.Aggregator.Http;
 /// The HTTP side of the aggregator: its own Kestrel endpoint, the dashboard's static files, the JSON/CSV API (gRPC
 /// JSON transcoding for the RPCs, hand-written routes for mempool.space's shapes and the series), <c>/metrics</c>, and
 /// the limits that keep HTTP from starving gRPC: a connection cap, a concurrency limiter with a bounded queue (then
-/// 429), a short output cache, and no gRPC call accepted on the HTTP endpoint nor HTTP API call on the gRPC one.
+/// 429), a short output cache, and a read-only HTTP endpoint (no gRPC call there) with no HTTP API on the gRPC one.
 /// </summary>
 public static class HttpApiExtensions
 {
@@ -111,19 +111,22 @@ public static class HttpApiExtensions
         return app;
     }
 
-    /// <summary>gRPC only on the gRPC endpoint; the API, metrics and dashboard only on the HTTP one; CORS headers as mempool.space sends them.</summary>
+    /// <summary>
+    /// The HTTP endpoint is read-only (GET and HEAD: every gRPC call, a POST, is refused there); the API and metrics
+    /// are not served on the gRPC endpoint; CORS headers as mempool.space sends them.
+    /// </summary>
     private static async Task Gate(HttpContext context, RequestDelegate next)
     {
-        var grpc = context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
         var http = KestrelEndpoints.IsHttp(context);
-        if (http && grpc)
+        if (http && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsJsonAsync(new { error = "gRPC is served on the aggregator's gRPC endpoint, not the HTTP one." });
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = "GET, HEAD";
+            await context.Response.WriteAsJsonAsync(new { error = $"{context.Request.Method}: this endpoint is read-only (GET and HEAD); gRPC is served on the aggregator's gRPC endpoint." });
             return;
         }
 
-        if (!http && !grpc && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/metrics")))
+        if (!http && (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/metrics")))
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;

@@ -206,7 +206,7 @@ public sealed class HttpApiTests
         using var apiOnGrpc = await h2c.GetAsync("/api/v1/status");
         var metrics = await api.TextAsync("/metrics");
 
-        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, refused.StatusCode); // read-only: a gRPC call is a POST
         Assert.Equal(HttpStatusCode.NotFound, apiOnGrpc.StatusCode);
         Assert.Contains("edgefed_reports_acked_total{duplicate=\"false\"} 5", metrics, StringComparison.Ordinal);
         Assert.Contains("edgefed_concentration{basis=\"blocks\",dimension=\"pool\",metric=\"nakamoto\"}", metrics, StringComparison.Ordinal);
