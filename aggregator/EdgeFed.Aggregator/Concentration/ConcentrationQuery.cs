@@ -15,58 +15,63 @@ public sealed class ConcentrationQuery(ReportStore store, BlockSource blockSourc
     {
         var from = request.From?.Seconds ?? 0;
         var to = request.To?.Seconds ?? long.MaxValue;
-        var response = new ConcentrationResponse();
-        ConcentrationSummary summary;
-        if (request.Basis == Basis.Blocks)
+        var response = request.Basis == Basis.Blocks
+            ? await BlocksAsync(request.Dimension, from, to, cancellationToken)
+            : await HashrateAsync(request.Dimension, from, to, cancellationToken);
+        response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
+        return response;
+    }
+
+    /// <summary>Blocks merged by hash, by pool or by template provider, each share with its 95 % Wilson interval.</summary>
+    private async Task<ConcentrationResponse> BlocksAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
+    {
+        if (dimension is not (Dimension.Pool or Dimension.TemplateProvider or Dimension.Unspecified))
         {
-            if (request.Dimension is not (Dimension.Pool or Dimension.TemplateProvider or Dimension.Unspecified))
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only."));
-            }
-
-            var blocks = await blockSource.RangeAsync(from, to, cancellationToken);
-            var groups = request.Dimension == Dimension.TemplateProvider ? new Protocol.Domain.ProxyGroups(Protocol.Domain.ProxyGroups.Default) : null;
-            summary = ConcentrationMetrics.Summarise(
-                blocks.GroupBy(b => groups?.ProviderOf(b.Pool) ?? b.Pool).Select(g => KeyValuePair.Create(g.Key, (double)g.Count())), counts: true);
-            response.DisputedBlocks = (uint)blocks.Count(b => b.Disputed);
-            Fill(response, summary);
-            foreach (var share in response.Shares)
-            {
-                var interval = ConcentrationMetrics.Wilson(share.Share, summary.Total);
-                share.Interval = new Protocol.V1.Interval { Low = interval.Low, High = interval.High };
-            }
-
-            response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
-            return response;
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: blocks are attributed to pools and template providers only."));
         }
-        else
+
+        var blocks = await blockSource.RangeAsync(from, to, cancellationToken);
+        var groups = dimension == Dimension.TemplateProvider ? new Protocol.Domain.ProxyGroups(Protocol.Domain.ProxyGroups.Default) : null;
+        var summary = ConcentrationMetrics.Summarise(
+            blocks.GroupBy(b => groups?.ProviderOf(b.Pool) ?? b.Pool).Select(g => KeyValuePair.Create(g.Key, (double)g.Count())), counts: true);
+        var response = new ConcentrationResponse { DisputedBlocks = (uint)blocks.Count(b => b.Disputed) };
+        Fill(response, summary);
+        foreach (var share in response.Shares)
         {
-            if (request.Dimension == Dimension.Unspecified)
-            {
-                throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: required."));
-            }
-
-            // Reported hashrate is published only where k distinct agents stand behind it, and no agent outweighs the rest.
-            var (published, suppressed) = Publish(await store.HashrateByAsync(request.Dimension, from, to, cancellationToken));
-            summary = ConcentrationMetrics.Summarise(published.Select(e => KeyValuePair.Create(EntityName(request.Dimension, e.Entity), e.Value)));
-            response.SuppressedEntities = (uint)suppressed;
-            response.CappedAgents.AddRange(published.SelectMany(e => e.CappedAgents).Distinct().Order(StringComparer.Ordinal));
-            Fill(response, summary);
-            // Share-based hashrate next to the API figure, for published entities only (k-anonymity holds for it too).
-            var measured = await store.ShareHashrateByAsync(request.Dimension, from, to, cancellationToken);
-            var stored = published.ToDictionary(e => EntityName(request.Dimension, e.Entity), e => e.Entity);
-            foreach (var share in response.Shares)
-            {
-                if (stored.TryGetValue(share.Entity, out var key) && measured.TryGetValue(key, out var m))
-                {
-                    (share.ShareBasedThs, share.ShareApiThs, share.Shares, share.ShareRelativeError, share.ShareDisagrees, share.DisagreeingCells) =
-                        (m.ShareThs, m.ApiThs, (ulong)m.Shares, m.RelativeError, m.Disagrees, (uint)m.DisagreeingCells);
-                }
-            }
-
-            response.ContributingAgents = (uint)await store.CountAgentsAsync(from, to, cancellationToken);
-            return response;
+            var interval = ConcentrationMetrics.Wilson(share.Share, summary.Total);
+            share.Interval = new Protocol.V1.Interval { Low = interval.Low, High = interval.High };
         }
+
+        return response;
+    }
+
+    /// <summary>
+    /// Reported hashrate, published only where k distinct agents stand behind it and no agent outweighs the rest, with
+    /// the share-based hashrate beside the API figure for the published entities (k-anonymity holds for it too).
+    /// </summary>
+    private async Task<ConcentrationResponse> HashrateAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
+    {
+        if (dimension == Dimension.Unspecified)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "dimension: required."));
+        }
+
+        var (published, suppressed) = Publish(await store.HashrateByAsync(dimension, from, to, cancellationToken));
+        var response = new ConcentrationResponse { SuppressedEntities = (uint)suppressed };
+        response.CappedAgents.AddRange(published.SelectMany(e => e.CappedAgents).Distinct().Order(StringComparer.Ordinal));
+        Fill(response, ConcentrationMetrics.Summarise(published.Select(e => KeyValuePair.Create(EntityName(dimension, e.Entity), e.Value))));
+        var measured = await store.ShareHashrateByAsync(dimension, from, to, cancellationToken);
+        var stored = published.ToDictionary(e => EntityName(dimension, e.Entity), e => e.Entity);
+        foreach (var share in response.Shares)
+        {
+            if (stored.TryGetValue(share.Entity, out var key) && measured.TryGetValue(key, out var m))
+            {
+                (share.ShareBasedThs, share.ShareApiThs, share.Shares, share.ShareRelativeError, share.ShareDisagrees, share.DisagreeingCells) =
+                    (m.ShareThs, m.ApiThs, (ulong)m.Shares, m.RelativeError, m.Disagrees, (uint)m.DisagreeingCells);
+            }
+        }
+
+        return response;
     }
 
     /// <summary>Caps each agent's weight in an entity, then keeps the entities that at least k distinct agents back.</summary>
