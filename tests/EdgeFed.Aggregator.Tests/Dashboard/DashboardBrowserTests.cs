@@ -41,6 +41,16 @@ public sealed class DashboardBrowserTests
 
         await browser.ScreenshotAsync("network");
 
+        // The CSV link beside the HHI chart: the same series the chart draws, fetched as the page links it.
+        var csvHref = await browser.Page.Locator("section#hhi a.csv").GetAttributeAsync("href") ?? "";
+        var csv = (await browser.Page.EvaluateAsync<string>("href => fetch(href).then(r => r.text())", csvHref)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var series = await api.JsonAsync(await browser.Page.Locator("section#hhi").GetAttributeAsync("data-source") ?? "");
+        var points = series.GetProperty("points").EnumerateArray().ToList();
+        Assert.StartsWith("timestamp,total,entities,cr1,cr2,cr4,cr6,hhi,", csv[0], StringComparison.Ordinal);
+        Assert.Equal(points.Count, csv.Length - 1);
+        Assert.Equal(points.Sum(p => p.GetProperty("total").GetDouble()), csv.Skip(1).Sum(line => double.Parse(line.Split(',')[1], CultureInfo.InvariantCulture)));
+        Assert.Equal(points[0].GetProperty("hhi").GetDouble(), double.Parse(csv[1].Split(',')[7], CultureInfo.InvariantCulture), 9);
+
         await browser.OpenAsync(http, "#/federated?range=24h");
         var hashrate = await api.Host.Client.GetConcentrationAsync(new ConcentrationRequest
         {

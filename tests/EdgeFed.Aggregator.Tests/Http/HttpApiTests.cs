@@ -101,6 +101,22 @@ public sealed class HttpApiTests
     }
 
     [Fact]
+    public async Task OversizedRequests_AreRefusedByKestrel_AndTheEndpointKeepsServing()
+    {
+        await using var api = await HttpFixture.StartAsync(seed: false);
+
+        using var longUrl = await api.Client.GetAsync("/api/v1/coverage?range=" + new string('x', 20_000));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/status");
+        request.Headers.Add("X-Padding", new string('y', 40_000));
+        using var bigHeaders = await api.Client.SendAsync(request);
+        var status = await api.JsonAsync("/api/v1/status");
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longUrl.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, bigHeaders.StatusCode);
+        Assert.Equal(0, status.GetProperty("reports").GetInt64());
+    }
+
+    [Fact]
     public async Task TranscodedConcentration_IsTheGrpcAnswer_AndItsCsvHasTheSameRows()
     {
         await using var api = await HttpFixture.StartAsync();

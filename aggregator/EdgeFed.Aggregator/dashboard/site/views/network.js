@@ -2,7 +2,7 @@
 // over time against the HHI bands, and block runs.
 import { get, pct, num, hashrate, day, escape } from '../api.js';
 import { draw, colourOf, pctAxis } from '../charts.js';
-import { section, chartIn, tiles, table, empty } from './parts.js';
+import { section, chartIn, tiles, table, empty, csvLink } from './parts.js';
 import { concentrationUrl, stepOf, withOther } from './common.js';
 import { link } from '../app.js';
 
@@ -55,6 +55,7 @@ export async function render(main, state) {
 
   const dom = section(main, 'dominance', 'Pool dominance over time', `share of each ${step}'s blocks`);
   dom.dataset.source = urls.shares;
+  csvLink(dom, urls.shares);
   const times = [...new Set(shares.points.map((p) => p.timestamp))].sort((a, b) => a - b);
   const totals = new Map();
   for (const p of shares.points) totals.set(p.entity, (totals.get(p.entity) ?? 0) + p.value);
@@ -71,6 +72,7 @@ export async function render(main, state) {
 
   const mciSection = section(main, 'mci', 'Mining Centralization Index', `daily top-2 … top-6 block shares, ${ma}-day moving average${group === 'proxy' ? ', proxy group merged' : ''}`);
   mciSection.dataset.source = urls.mci;
+  csvLink(mciSection, urls.mci);
   const controls = document.createElement('span');
   controls.className = 'controls';
   controls.innerHTML = `<label>MA <select id="mci-ma">${['1', '7', '30', '90'].map((m) => `<option${m === ma ? ' selected' : ''}>${m}</option>`).join('')}</select></label>` +
@@ -87,6 +89,7 @@ export async function render(main, state) {
 
   const hhi = section(main, 'hhi', 'HHI and Nakamoto coefficient over time', 'HHI with its 95 % interval; bands of the 2010 US merger guidelines, 1800 of 2023');
   hhi.dataset.source = urls.series;
+  csvLink(hhi, urls.series);
   const pts = series.points;
   draw(chartIn(hhi, 'hhi-chart'), {
     legend: { top: 0, data: ['HHI', 'HHI 95 %', 'Nakamoto'] }, grid: { left: 50, right: 50, top: 40, bottom: 30 }, tooltip: { trigger: 'axis' },
@@ -104,6 +107,7 @@ export async function render(main, state) {
 
   const runSection = section(main, 'runs', 'Block runs', 'four or more consecutive blocks by one pool; probability at its share of the range');
   runSection.dataset.source = urls.runs;
+  csvLink(runSection, urls.runs);
   if (runs.runs.length === 0) empty(runSection, 'No run of four or more blocks in this range.');
   else table(runSection, 'runs-table', ['pool', { num: 'length' }, 'heights', { num: 'share' }, { num: 'probability' }], runs.runs.slice(0, 25).map((r) => ({
     key: `${r.pool}:${r.firstHeight}`, cells: [r.pool, { num: r.length }, `${r.firstHeight}–${r.lastHeight}`, { num: pct(r.share) }, { num: r.probability.toExponential(2) }],

@@ -13,6 +13,17 @@ export function section(main, id, title, note = '', wide = false) {
   return s;
 }
 
+/** A "CSV" link in the section's title: the same series as the chart, from the API's format=csv. */
+export function csvLink(s, url) {
+  const a = document.createElement('a');
+  a.className = 'csv';
+  a.textContent = 'CSV';
+  a.href = url + (url.includes('?') ? '&' : '?') + 'format=csv';
+  a.download = '';
+  s.querySelector('h2').append(a);
+  return a;
+}
+
 export function chartIn(s, id) {
   const div = document.createElement('div');
   div.className = 'chart';
