@@ -11,11 +11,9 @@ public sealed class ApiParameterException(string parameter, string message) : Ex
 }
 
 /// <summary>A time range [From, To) in Unix seconds; <see cref="All"/> when it reaches back to the first block.</summary>
-public sealed record ApiRange(long From, long To, string Label)
+public sealed record ApiRange(long From, long To)
 {
     public bool All => From == 0;
-
-    public long Seconds => To - From;
 }
 
 /// <summary>
@@ -43,7 +41,7 @@ public static class ApiQuery
         }
 
         var to = now.ToUnixTimeSeconds() + 1; // the current second is in range
-        return new ApiRange(span is { } s ? to - (long)s.TotalSeconds : 0, to, interval);
+        return new ApiRange(span is { } s ? to - (long)s.TotalSeconds : 0, to);
     }
 
     /// <summary>Rejects parameters the route does not take.</summary>
@@ -74,7 +72,7 @@ public static class ApiQuery
 
         var f = from is null ? 0 : Time(from, "from");
         var t = to is null ? now.ToUnixTimeSeconds() + 1 : Time(to, "to");
-        return t > f ? new ApiRange(f, t, "custom") : throw new ApiParameterException("to", "must be after from.");
+        return t > f ? new ApiRange(f, t) : throw new ApiParameterException("to", "must be after from.");
     }
 
     public static Dimension Dimension(HttpRequest request, Dimension fallback) => One(request, "dimension") switch

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using EdgeFed.Protocol.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -111,8 +110,6 @@ internal sealed class HttpFixture : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"{path}: HTTP {(int)response.StatusCode}");
         return await response.Content.ReadAsStringAsync();
     }
-
-    public Task<T?> GetAsync<T>(string path) => _client.GetFromJsonAsync<T>(path);
 
     public async ValueTask DisposeAsync()
     {
