@@ -33,7 +33,7 @@ export function draw(element, option, name) {
     charts.set(element, chart);
     new ResizeObserver(() => chart.resize()).observe(element);
   }
-  option.toolbox = { feature: { saveAsImage: { name: `edgefed-${name}`, title: 'PNG', pixelRatio: 2 } }, right: 8 };
+  option.toolbox = { feature: { saveAsImage: { name: `edgefed-${name}`, title: 'PNG', pixelRatio: 2 } }, right: 8, top: 0 };
   option.animation = false;
   chart.setOption(option, { notMerge: true });
   element.dataset.ready = 'true';

@@ -92,7 +92,7 @@ export async function render(main, state) {
   csvLink(hhi, urls.series);
   const pts = series.points;
   draw(chartIn(hhi, 'hhi-chart'), {
-    legend: { top: 0, data: ['HHI', 'HHI 95 %', 'Nakamoto'] }, grid: { left: 50, right: 50, top: 40, bottom: 30 }, tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['HHI', 'HHI 95 %', 'Nakamoto'] }, grid: { left: 50, right: 50, top: 50, bottom: 30 }, tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: pts.map((p) => day(p.timestamp)) },
     yAxis: [{ type: 'value', name: 'HHI', min: 0 }, { type: 'value', name: 'Nakamoto', min: 0, minInterval: 1 }],
     series: [
@@ -100,7 +100,7 @@ export async function render(main, state) {
       { name: 'HHI 95 %', type: 'line', data: pts.map((p) => (p.hhiHigh ?? 0) - (p.hhiLow ?? 0)), lineStyle: { opacity: 0 }, areaStyle: { color: '#0b6bcb', opacity: 0.15 }, stack: 'ci', symbol: 'none' },
       { name: 'HHI', type: 'line', data: pts.map((p) => p.hhi), color: '#0b6bcb', symbol: 'none',
         markArea: { silent: true, data: [[{ yAxis: 0, itemStyle: { color: 'rgba(47,158,68,0.06)' } }, { yAxis: 1500 }], [{ yAxis: 1500, itemStyle: { color: 'rgba(240,140,0,0.08)' } }, { yAxis: 2500 }], [{ yAxis: 2500, itemStyle: { color: 'rgba(201,42,42,0.08)' } }, { yAxis: 10000 }]] },
-        markLine: { silent: true, symbol: 'none', data: [{ yAxis: 1800, label: { formatter: '1800 (2023)' } }] } },
+        markLine: { silent: true, symbol: 'none', data: [{ yAxis: 1800, label: { formatter: '1800 (2023)', position: 'insideEndTop' } }] } },
       { name: 'Nakamoto', type: 'line', step: 'middle', yAxisIndex: 1, data: pts.map((p) => p.nakamoto), color: '#c2255c', symbol: 'none' },
     ],
   }, 'hhi');
