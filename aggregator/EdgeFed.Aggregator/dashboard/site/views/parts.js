@@ -24,20 +24,23 @@ export function csvLink(s, url) {
   return a;
 }
 
+/** A new element of this tag and class, appended to the section. */
+function add(s, tag, className) {
+  const element = document.createElement(tag);
+  element.className = className;
+  s.append(element);
+  return element;
+}
+
 export function chartIn(s, id) {
-  const div = document.createElement('div');
-  div.className = 'chart';
+  const div = add(s, 'div', 'chart');
   div.id = id;
-  s.append(div);
   return div;
 }
 
 export function tiles(s, items) {
-  const div = document.createElement('div');
-  div.className = 'tiles';
-  div.innerHTML = items.map(([label, value, id, note]) =>
+  add(s, 'div', 'tiles').innerHTML = items.map(([label, value, id, note]) =>
     `<div class="tile"><span>${escape(label)}</span><b data-testid="${escape(id)}">${escape(value)}</b>${note ? `<span>${escape(note)}</span>` : ''}</div>`).join('');
-  s.append(div);
 }
 
 /** rows: arrays of cells; a cell is text, or {html} for markup already escaped, or {num} for a right-aligned number. */
@@ -56,8 +59,5 @@ export function table(s, id, header, rows) {
 }
 
 export function empty(s, text) {
-  const p = document.createElement('p');
-  p.className = 'muted';
-  p.textContent = text;
-  s.append(p);
+  add(s, 'p', 'muted').textContent = text;
 }
