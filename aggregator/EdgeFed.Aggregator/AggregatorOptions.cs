@@ -1,11 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeFed.Aggregator.Upstream;
 
 namespace EdgeFed.Aggregator;
 
 /// <summary>Configuration section <c>Aggregator</c> (appsettings.json, EDGEFED_Aggregator__* variables, command line).</summary>
-public sealed class AggregatorOptions
+public sealed class AggregatorOptions : IValidatableObject
 {
     public const string Section = "Aggregator";
+
+    /// <summary>Where reports are stored: the embedded SQLite file (default) or a PostgreSQL database shared by replicas.</summary>
+    public StoreKind Store { get; set; } = StoreKind.Sqlite;
+
+    /// <summary><c>Aggregator:Postgres:ConnectionString</c>, an Npgsql connection string; required when <see cref="Store"/> is Postgres.</summary>
+    public PostgresOptions Postgres { get; set; } = new();
+
+    /// <summary>A regional aggregator's link to a global one (<c>Aggregator:Upstream</c>); off unless its URL is set.</summary>
+    public UpstreamOptions Upstream { get; set; } = new();
 
     /// <summary>SQLite database file; its folder is created if missing.</summary>
     [Required]
@@ -48,4 +58,29 @@ public sealed class AggregatorOptions
     /// <summary>The largest share of one entity's published hashrate that a single agent may carry (a lying or broken agent is capped).</summary>
     [Range(0.05, 1.0)]
     public double MaxAgentWeight { get; set; } = 0.8;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Store == StoreKind.Postgres && string.IsNullOrWhiteSpace(Postgres.ConnectionString))
+        {
+            yield return new ValidationResult("Aggregator:Postgres:ConnectionString is required when Aggregator:Store is Postgres.", [nameof(Postgres)]);
+        }
+
+        foreach (var problem in Upstream.Problems())
+        {
+            yield return new ValidationResult(problem, [nameof(Upstream)]);
+        }
+    }
+}
+
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class PostgresOptions
+{
+    /// <summary>e.g. <c>Host=127.0.0.1;Port=5432;Database=edgefed;Username=edgefed;Password=…</c></summary>
+    public string ConnectionString { get; set; } = string.Empty;
 }

@@ -10,14 +10,19 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeFed.Aggregator.Tests;
 
-/// <summary>The real aggregator (same wiring as `serve`) on Kestrel 127.0.0.1:0 with a SQLite file in a temp folder.</summary>
+/// <summary>
+/// The real aggregator (same wiring as `serve`) on Kestrel 127.0.0.1:0 with a SQLite file in a temp folder, or on a
+/// database of its own on the test PostgreSQL server.
+/// </summary>
 public sealed class AggregatorHost : IAsyncDisposable
 {
     public const string Token = "test-enrolment-token-0123456789";
     private readonly WebApplication _app;
+    private readonly string? _database;
 
-    private AggregatorHost(WebApplication app, string directory, Uri address, Uri? http)
+    private AggregatorHost(WebApplication app, string directory, Uri address, Uri? http, string? database)
     {
+        _database = database;
         Http = http;
         _app = app;
         Directory = directory;
@@ -27,6 +32,12 @@ public sealed class AggregatorHost : IAsyncDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>The PostgreSQL database's connection string (null on SQLite); dropped when the host is disposed unless kept.</summary>
+    public string? Database => _database;
+
+    /// <summary>Keeps the PostgreSQL database past this host, for a restart on it (the next host drops it).</summary>
+    public bool KeepDatabase { get; set; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -41,9 +52,10 @@ public sealed class AggregatorHost : IAsyncDisposable
 
     public static async Task<AggregatorHost> StartAsync(
         int minAgents = 3, string? directory = null, int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
-        Dictionary<string, string?>? settings = null, bool http = false)
+        Dictionary<string, string?>? settings = null, bool http = false, TestStore store = TestStore.Sqlite, string? database = null)
     {
         directory ??= System.IO.Directory.CreateTempSubdirectory("edgefed-aggregator-").FullName;
+        database ??= store == TestStore.Postgres ? await TestPostgres.CreateDatabaseAsync() : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,6 +66,11 @@ public sealed class AggregatorHost : IAsyncDisposable
             ["Aggregator:Http:Urls"] = http ? "http://127.0.0.1:0" : string.Empty,
             ["Aggregator:Http:CacheSeconds"] = "0",
         });
+        if (database is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(TestPostgres.Settings(database));
+        }
+
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -76,7 +93,7 @@ public sealed class AggregatorHost : IAsyncDisposable
             address = address.Replace("127.0.0.1", "localhost", StringComparison.Ordinal); // the name on the certificate
         }
 
-        return new AggregatorHost(app, directory, new Uri(address), httpAddress);
+        return new AggregatorHost(app, directory, new Uri(address), httpAddress, database);
     }
 
     /// <summary>What the host's lifetime says; <c>StopApplication()</c> on it begins stopping without taking Kestrel down here.</summary>
@@ -88,5 +105,9 @@ public sealed class AggregatorHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_database is not null && !KeepDatabase)
+        {
+            await TestPostgres.DropDatabaseAsync(_database);
+        }
     }
 }

@@ -10,8 +10,11 @@ using static EdgeFed.Aggregator.Tests.ReportBuilder;
 namespace EdgeFed.Aggregator.Tests;
 
 /// <summary>Blocks from several node agents: merged by hash, alerts raised and stored with evidence, and the console showing them.</summary>
-public sealed class AlertsAndConsoleTests
+public class AlertsAndConsoleTests
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     private static async Task SendBlocksAsync(AggregatorHost host, string agent, IEnumerable<(uint Height, string Pool, string Method)> blocks)
     {
         var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = agent, EnrolmentToken = AggregatorHost.Token, Region = "NO", Kind = AgentKind.Node })).AgentKey;
@@ -30,7 +33,7 @@ public sealed class AlertsAndConsoleTests
     [Fact]
     public async Task BlocksFromThreeNodeAgents_AreMerged_RaiseAlerts_AndTheConsoleShowsThem()
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 1);
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 1);
         var chain = Enumerable.Range(0, 6).Select(i => ((uint)(900_000 + i), "foundryusa", "tag"))
             .Concat([(900_006u, "antpool", "tag"), (900_007u, "viabtc", "address")]).ToList();
         await SendBlocksAsync(host, "node-a", chain);
@@ -64,4 +67,10 @@ public sealed class AlertsAndConsoleTests
         Assert.Equal(0, statusExit);
         Assert.Contains("Nakamoto", statusText, StringComparison.Ordinal);
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class AlertsAndConsoleTestsOnPostgres : AlertsAndConsoleTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

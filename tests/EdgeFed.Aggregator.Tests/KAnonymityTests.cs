@@ -6,12 +6,15 @@ using static EdgeFed.Aggregator.Tests.ReportBuilder;
 
 namespace EdgeFed.Aggregator.Tests;
 
-public sealed class KAnonymityTests
+public class KAnonymityTests
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     [Fact]
     public async Task EntityBackedByFewerThanKAgents_IsSuppressed()
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 2);
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 2);
         foreach (var agent in new[] { "farm-a", "farm-b" })
         {
             var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = agent, EnrolmentToken = AggregatorHost.Token })).AgentKey;
@@ -27,4 +30,10 @@ public sealed class KAnonymityTests
         Assert.Equal(1u, pools.SuppressedEntities);
         Assert.Equal(2u, pools.ContributingAgents);
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class KAnonymityTestsOnPostgres : KAnonymityTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

@@ -7,11 +7,14 @@ using static EdgeFed.Aggregator.Tests.ReportBuilder;
 namespace EdgeFed.Aggregator.Tests;
 
 /// <summary>The Report stream end to end: our client, the real aggregator on Kestrel, a SQLite file.</summary>
-public sealed class ReportIngestTests : IAsyncLifetime
+public class ReportIngestTests : IAsyncLifetime
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     private AggregatorHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await AggregatorHost.StartAsync(minAgents: 1);
+    public async Task InitializeAsync() => _host = await AggregatorHost.StartAsync(store: Store, minAgents: 1);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -115,12 +118,19 @@ public sealed class ReportIngestTests : IAsyncLifetime
             await SendAsync(call, Report("farm-1", 1, Cell("viabtc", 120)));
         }
 
-        var directory = _host.Directory;
+        var (directory, database) = (_host.Directory, _host.Database);
+        _host.KeepDatabase = true;
         await _host.DisposeAsync();
-        _host = await AggregatorHost.StartAsync(minAgents: 1, directory: directory);
+        _host = await AggregatorHost.StartAsync(store: Store, minAgents: 1, directory: directory, database: database);
 
         Assert.Equal(120, (await PoolsAsync()).Total, 6);
         using var again = Open(key);
         Assert.True((await SendAsync(again, Report("farm-1", 1, Cell("viabtc", 120)))).Duplicate);
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class ReportIngestTestsOnPostgres : ReportIngestTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

@@ -6,9 +6,15 @@ using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
 
-/// <summary>The roll-ups change how a range is read, never what it adds up to: before, after, and with late reports.</summary>
-public sealed class RollupTests
+/// <summary>
+/// The roll-ups change how a range is read, never what it adds up to: before, after, and with late reports. Sums are
+/// compared to 12 significant digits: rolling changes the order of floating-point additions.
+/// </summary>
+public class RollupTests
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     [Theory]
     [InlineData(0, 1000, new[] { 600L, 0, 600, 0, 600, 1000 })]
     [InlineData(3000, 180_000, new[] { 600L, 3000, 3600, 3600, 3600, 86_400, 86_400, 86_400, 172_800, 3600, 172_800, 180_000 })]
@@ -33,7 +39,7 @@ public sealed class RollupTests
     [Fact]
     public async Task Queries_AnswerTheSame_BeforeAndAfterRollingUp_AndWithLateReportsIntoRolledBuckets()
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 1, settings: new() { ["Aggregator:RollupEvery"] = "01:00:00" });
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 1, settings: new() { ["Aggregator:RollupEvery"] = "01:00:00" });
         var store = host.Services.GetRequiredService<ReportStore>();
         var now = DateTimeOffset.UtcNow;
         var reports = new List<AggregateReport>();
@@ -59,10 +65,10 @@ public sealed class RollupTests
             foreach (var (from, to) in new[] { (now.AddDays(-4), now), (now.AddHours(-37).AddMinutes(-13), now.AddHours(-2).AddMinutes(-29)), (now.AddMinutes(-200), now.AddMinutes(-10)) })
             {
                 var (f, t) = (from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds());
-                var pools = (await store.HashrateByAsync(Dimension.Pool, f, t, default)).OrderBy(c => c.Entity).ThenBy(c => c.Agent).Select(c => $"{c.Entity}/{c.Agent}={c.Value:R}");
-                var shares = (await store.ShareHashrateByAsync(Dimension.Region, f, t, default)).OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}");
-                var series = (await store.HashrateSeriesAsync(Dimension.Pool, f, t, 3600, 0, default)).OrderBy(b => b.Bucket).ThenBy(b => b.Entity).ThenBy(b => b.Agent).Select(b => $"{b.Bucket}/{b.Entity}/{b.Agent}={b.Value:R}");
-                var seconds = (await store.HashrateSecondsByAgentAsync(f, t, default)).OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value:R}");
+                var pools = (await store.HashrateByAsync(Dimension.Pool, f, t, default)).OrderBy(c => c.Entity).ThenBy(c => c.Agent).Select(c => $"{c.Entity}/{c.Agent}={c.Value:G12}");
+                var shares = (await store.ShareHashrateByAsync(Dimension.Region, f, t, default)).OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value.ShareThs:G12}/{s.Value.ApiThs:G12}/{s.Value.Shares}/{s.Value.DisagreeingCells}");
+                var series = (await store.HashrateSeriesAsync(Dimension.Pool, f, t, 3600, 0, default)).OrderBy(b => b.Bucket).ThenBy(b => b.Entity).ThenBy(b => b.Agent).Select(b => $"{b.Bucket}/{b.Entity}/{b.Agent}={b.Value:G12}");
+                var seconds = (await store.HashrateSecondsByAgentAsync(f, t, default)).OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value:G12}");
                 var kinds = (await store.ReportingAgentsByKindAsync(f, t, default)).Select(k => $"{k.Key}={k.Value}");
                 parts.Add(string.Join(";", [.. pools, "|", .. shares, "|", .. series, "|", .. seconds, "|", .. kinds, $"agents={await store.CountAgentsAsync(f, t, default)}"]));
             }
@@ -101,4 +107,10 @@ public sealed class RollupTests
         Assert.NotEqual(raw, withLateRaw);
         Assert.Equal(withLateRaw, withLateRolled);
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class RollupTestsOnPostgres : RollupTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

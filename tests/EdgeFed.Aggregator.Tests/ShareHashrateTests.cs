@@ -6,8 +6,11 @@ using static EdgeFed.Aggregator.Tests.ReportBuilder;
 namespace EdgeFed.Aggregator.Tests;
 
 /// <summary>Share-based hashrate next to the API figure at the aggregator: stored, published with the entity, flagged when they disagree.</summary>
-public sealed class ShareHashrateTests
+public class ShareHashrateTests
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     private static AggregateCell Measured(string pool, double apiThs, double shareThs, ulong shares) => new AggregateCell(Cell(pool, apiThs))
     {
         ShareHashrateThs = shareThs, ShareApiHashrateThs = apiThs, ShareCount = shares, ShareMiners = 1,
@@ -22,7 +25,7 @@ public sealed class ShareHashrateTests
     [Fact]
     public async Task TheAggregator_ShowsBoth_AndFlagsADisagreementBeyondTheError()
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 1);
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 1);
         var (call, _) = await OpenAsync(host, "farm-shares");
         using (call)
         {
@@ -45,7 +48,7 @@ public sealed class ShareHashrateTests
     [Fact]
     public async Task ShareFigures_StayBehindKAnonymity()
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 2);
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 2);
         var (call, _) = await OpenAsync(host, "lone-farm");
         using (call)
         {
@@ -66,7 +69,7 @@ public sealed class ShareHashrateTests
     [InlineData(100.0, 0ul, 1u, "share_count")]
     public async Task ImplausibleShareFigures_AreRefused_NamingTheField(double shareThs, ulong shares, uint shareMiners, string field)
     {
-        await using var host = await AggregatorHost.StartAsync(minAgents: 1);
+        await using var host = await AggregatorHost.StartAsync(store: Store, minAgents: 1);
         var (call, _) = await OpenAsync(host, "farm-bad");
         using (call)
         {
@@ -77,4 +80,10 @@ public sealed class ShareHashrateTests
             Assert.Contains(field, refusal.Status.Detail, StringComparison.Ordinal);
         }
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class ShareHashrateTestsOnPostgres : ShareHashrateTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

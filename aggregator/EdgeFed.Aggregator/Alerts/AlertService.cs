@@ -11,7 +11,9 @@ namespace EdgeFed.Aggregator.Alerts;
 
 /// <summary>
 /// Checks the alert rules every <see cref="AlertOptions.EvaluateEvery"/> over the latest block and hashrate windows
-/// and stores each new alert once (per kind, subject and period), with its evidence.
+/// and stores each new alert once (per kind, subject and period), with its evidence. Of several replicas on one
+/// store only the one that leads "alerts" evaluates (the others stand by and take over when it dies); the store's
+/// unique key would keep an alert single anyway.
 /// </summary>
 public sealed class AlertService(ReportStore store, ConcentrationQuery concentration, IOptions<AlertOptions> options, TimeProvider time, ILogger<AlertService> logger)
     : BackgroundService
@@ -23,9 +25,12 @@ public sealed class AlertService(ReportStore store, ConcentrationQuery concentra
         {
             try
             {
-                await EvaluateAsync(stoppingToken);
+                if (await store.TryLeadAsync("alerts", stoppingToken))
+                {
+                    await EvaluateAsync(stoppingToken);
+                }
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (Exception ex) when (ReportStore.IsStoreError(ex))
             {
                 Log.AlertsFailed(logger, ex.Message);
             }

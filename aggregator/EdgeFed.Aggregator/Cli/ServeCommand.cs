@@ -48,11 +48,17 @@ public static class ServeCommand
             await Console.Error.WriteLineAsync($"edgefed-aggregator: invalid configuration: {string.Join("; ", ex.Failures)}");
             return 2;
         }
+        catch (Exception ex) when (Storage.ReportStore.IsStoreError(ex))
+        {
+            var store = Storage.ReportStore.Describe(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value);
+            await Console.Error.WriteLineAsync($"edgefed-aggregator: cannot open the store ({store}): {ex.Message}");
+            return 2;
+        }
 
         var http = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.Select(a => a.ToString()).ToHashSet();
         var logger = app.Services.GetRequiredService<ILogger<AggregatorOptions>>();
         Log.Listening(logger, string.Join(", ", app.Urls.Where(u => !http.Contains(u + "/"))),
-            Path.GetFullPath(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value.DatabasePath));
+            Storage.ReportStore.Describe(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value));
         if (http.Count > 0)
         {
             Log.DashboardListening(logger, string.Join(", ", http));

@@ -1,7 +1,10 @@
 namespace EdgeFed.Aggregator.Concentration;
 
-/// <summary>One agent's contribution to one entity (e.g. TH/s of a pool).</summary>
-public sealed record AgentContribution(string Entity, string Agent, double Value);
+/// <summary>
+/// One agent's contribution to one entity (e.g. TH/s of a pool), and how many agents stand behind it: one, or a
+/// regional aggregator's count of its own agents behind its merged cells.
+/// </summary>
+public sealed record AgentContribution(string Entity, string Agent, double Value, int Agents = 1);
 
 /// <summary>An entity's proxy-measured work: share-based and API hashrate of the same miners, shares, cells that disagree.</summary>
 public sealed record ShareMeasurement(double ShareThs, double ApiThs, long Shares, int DisagreeingCells)
@@ -20,19 +23,22 @@ public sealed record CappedEntity(string Entity, double Value, int Agents, IRead
 /// Robustness against a lying or broken agent: no agent may carry more than a share <c>w</c> of an entity. An agent
 /// whose value exceeds w/(1−w) times the sum of the other agents' is cut down to that bound and flagged as an outlier.
 /// With w = 1 nothing is capped, nor is an entity behind a single agent (k-anonymity decides whether that one is shown).
+/// A regional aggregator's contribution stands for many agents, capped at the region already: it is not capped again,
+/// and its agents count toward the entity's distinct agents.
 /// </summary>
 public static class AgentWeightCap
 {
     public static IReadOnlyList<CappedEntity> Apply(IEnumerable<AgentContribution> contributions, double maxWeight) =>
         contributions.GroupBy(c => c.Entity, StringComparer.Ordinal).Select(entity =>
         {
-            var byAgent = entity.GroupBy(c => c.Agent, StringComparer.Ordinal).Select(a => (Agent: a.Key, Value: a.Sum(c => c.Value))).ToList();
+            var byAgent = entity.GroupBy(c => c.Agent, StringComparer.Ordinal)
+                .Select(a => (Agent: a.Key, Value: a.Sum(c => c.Value), Behind: a.Max(c => Math.Max(1, c.Agents)))).ToList();
             var total = byAgent.Sum(a => a.Value);
             var capped = new List<string>();
             var sum = 0.0;
-            foreach (var (agent, value) in byAgent)
+            foreach (var (agent, value, behind) in byAgent)
             {
-                var bound = maxWeight >= 1 || byAgent.Count < 2 ? double.PositiveInfinity : maxWeight / (1 - maxWeight) * (total - value);
+                var bound = maxWeight >= 1 || byAgent.Count < 2 || behind > 1 ? double.PositiveInfinity : maxWeight / (1 - maxWeight) * (total - value);
                 if (value > bound)
                 {
                     capped.Add(agent);
@@ -41,6 +47,6 @@ public static class AgentWeightCap
                 sum += Math.Min(value, bound);
             }
 
-            return new CappedEntity(entity.Key, sum, byAgent.Count, capped);
+            return new CappedEntity(entity.Key, sum, byAgent.Sum(a => a.Behind), capped);
         }).ToList();
 }

@@ -11,34 +11,35 @@ namespace EdgeFed.Aggregator.Storage;
 /// statement, the watermark and the buckets come from the same snapshot, so nothing is counted twice or missed.
 /// Columns: t (bucket or window start), agent_id, region, pool, template_provider, vendor, model, health, hashrate_ths,
 /// weighted_ths (TH/s × window seconds), share_ths, share_count, share_api_ths, disagreeing (cells whose share-based
-/// and API figures disagree beyond their error).
+/// and API figures disagree beyond their error), agents (distinct agents behind the cell: more than one for a regional aggregator's).
 /// </summary>
-public static class CellSource
+internal static class CellSource
 {
-    private const string Watermark = "(SELECT last_report FROM rollup_state WHERE id = 1)";
-
     // |share - api| > 1.96 share/sqrt(n), squared (no SQRT needed in SQL): one cell that disagrees.
     public const string Disagrees =
         "CASE WHEN c.share_count > 0 AND (c.share_ths - c.share_api_ths) * (c.share_ths - c.share_api_ths) * c.share_count > 3.8416 * c.share_ths * c.share_ths THEN 1 ELSE 0 END";
 
+    /// <summary>A cell's TH/s × seconds: its own figure where a regional aggregator merged windows, else hashrate × its report's window.</summary>
+    public const string Weighted = "CASE WHEN c.hashrate_seconds > 0 THEN c.hashrate_seconds ELSE c.hashrate_ths * (r.window_end - r.window_start) END";
+
     private const string RawColumns =
         "r.window_start AS t, c.agent_id, r.region, c.pool, c.template_provider, c.vendor, c.model, c.health, c.hashrate_ths, " +
-        "c.hashrate_ths * (r.window_end - r.window_start) AS weighted_ths, c.share_ths, c.share_count, c.share_api_ths, " + Disagrees + " AS disagreeing";
+        Weighted + " AS weighted_ths, c.share_ths, c.share_count, c.share_api_ths, " + Disagrees + " AS disagreeing, c.agents";
 
     private const string RollupColumns =
-        "bucket AS t, agent_id, region, pool, template_provider, vendor, model, health, hashrate_ths, weighted_ths, share_ths, share_count, share_api_ths, disagreeing";
+        "bucket AS t, agent_id, region, pool, template_provider, vendor, model, health, hashrate_ths, weighted_ths, share_ths, share_count, share_api_ths, disagreeing, agents";
 
     private const string ReportColumns = "r.window_start AS t, r.agent_id, r.kind";
 
     /// <summary><c>WITH src AS (…)</c> of cells for windows starting in [from, to), and its parameters.</summary>
-    public static (string Sql, List<(string Name, object Value)> Parameters) For(long from, long to, long coarsest = long.MaxValue) =>
-        Build(from, to, coarsest, $"SELECT {RawColumns} FROM reports r JOIN cells c ON c.report_id = r.rowid", $"SELECT {RollupColumns} FROM rollup_cells");
+    public static (string Sql, List<(string Name, object Value)> Parameters) For(StoreBackend store, long from, long to, long coarsest = long.MaxValue) =>
+        Build(store, from, to, coarsest, $"SELECT {RawColumns} FROM reports r JOIN cells c ON c.report_id = r.{store.ReportId}", $"SELECT {RollupColumns} FROM rollup_cells");
 
     /// <summary><c>WITH src AS (…)</c> of reports (t, agent_id, kind) for windows starting in [from, to): agents that reported, cells or not.</summary>
-    public static (string Sql, List<(string Name, object Value)> Parameters) ReportsFor(long from, long to) =>
-        Build(from, to, long.MaxValue, $"SELECT {ReportColumns} FROM reports r", "SELECT bucket AS t, agent_id, kind FROM rollup_reports");
+    public static (string Sql, List<(string Name, object Value)> Parameters) ReportsFor(StoreBackend store, long from, long to) =>
+        Build(store, from, to, long.MaxValue, $"SELECT {ReportColumns} FROM reports r", "SELECT bucket AS t, agent_id, kind FROM rollup_reports");
 
-    private static (string Sql, List<(string Name, object Value)> Parameters) Build(long from, long to, long coarsest, string raw, string rolled)
+    private static (string Sql, List<(string Name, object Value)> Parameters) Build(StoreBackend store, long from, long to, long coarsest, string raw, string rolled)
     {
         var sql = new StringBuilder("WITH src AS (");
         var parameters = new List<(string, object)>();
@@ -46,7 +47,7 @@ public static class CellSource
         foreach (var segment in RollupPlan.For(from, to, coarsest))
         {
             var i = parameters.Count;
-            var (s, e) = ($"$s{i}", $"$e{i}");
+            var (s, e) = ($"@s{i}", $"@e{i}");
             parameters.Add((s, segment.From));
             parameters.Add((e, segment.To));
             var inRange = $"r.window_start >= {s} AND r.window_start < {e}";
@@ -58,14 +59,14 @@ public static class CellSource
 
             var level = segment.Level.ToString(CultureInfo.InvariantCulture);
             parts.Add($"{rolled} WHERE level = {level} AND bucket >= {s} AND bucket < {e}");
-            // Past the watermark the rows are few and recent: found by rowid. The unary + keeps SQLite from scanning
+            // Past the watermark the rows are few and recent: found by rowid (or transaction id). The unary + keeps SQLite from scanning
             // the window index over the whole segment instead (measured: 2.2 s against tens of ms for a 30-day view).
-            parts.Add($"{raw} WHERE r.rowid > {Watermark} AND +r.window_start >= {s} AND +r.window_start < {e}");
+            parts.Add($"{raw} WHERE {store.PastWatermark} AND +r.window_start >= {s} AND +r.window_start < {e}");
         }
 
         if (parts.Count == 0)
         {
-            parts.Add($"{raw} WHERE 0");
+            parts.Add($"{raw} WHERE false");
         }
 
         sql.AppendJoin(" UNION ALL ", parts).Append(") ");

@@ -20,9 +20,9 @@ public sealed partial class ReportStore
     {
         var column = CellSource.ColumnOf(dimension);
         // Buckets of the series are whole roll-up buckets only where the roll-up is no coarser than the step.
-        return await ReadAsync(CellSource.For(from, to, coarsest: step),
-            $"SELECT ((t - $offset) / $step) * $step + $offset, CAST({column} AS TEXT), agent_id, SUM(hashrate_ths) FROM src GROUP BY 1, {column}, agent_id",
-            r => new BucketContribution(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetDouble(3)), cancellationToken, ("$step", step), ("$offset", offset));
+        return await ReadAsync(CellSource.For(_backend, from, to, coarsest: step),
+            $"SELECT ((t - @offset) / @step) * @step + @offset, CAST({column} AS TEXT), agent_id, SUM(hashrate_ths) FROM src GROUP BY 1, {column}, agent_id",
+            r => new BucketContribution(r.Long(0), r.GetString(1), r.GetString(2), r.Double(3)), cancellationToken, ("@step", step), ("@offset", offset));
     }
 
     /// <summary>
@@ -30,34 +30,22 @@ public sealed partial class ReportStore
     /// the range, the federated hashrate the agents saw on average.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, double>> HashrateSecondsByAgentAsync(long from, long to, CancellationToken cancellationToken) =>
-        (await ReadAsync(CellSource.For(from, to), "SELECT agent_id, SUM(weighted_ths) FROM src GROUP BY agent_id", r => (r.GetString(0), r.GetDouble(1)), cancellationToken))
+        (await ReadAsync(CellSource.For(_backend, from, to), "SELECT agent_id, SUM(weighted_ths) FROM src GROUP BY agent_id", r => (r.GetString(0), r.Double(1)), cancellationToken))
         .ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
 
     /// <summary>The start of the first window in [from, to) (to the roll-up bucket where rolled); null when there is none.</summary>
     public async Task<long?> FirstWindowAsync(long from, long to, CancellationToken cancellationToken) =>
-        (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT MIN(t) FROM src", r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0), cancellationToken)).Single();
+        (await ReadAsync(CellSource.ReportsFor(_backend, from, to), "SELECT MIN(t) FROM src", r => r.IsDBNull(0) ? (long?)null : r.Long(0), cancellationToken)).Single();
 
     /// <summary>Reporting agents per kind over windows starting in [from, to).</summary>
     public async Task<IReadOnlyDictionary<AgentKind, int>> ReportingAgentsByKindAsync(long from, long to, CancellationToken cancellationToken) =>
-        (await ReadAsync(CellSource.ReportsFor(from, to), "SELECT kind, COUNT(DISTINCT agent_id) FROM src GROUP BY kind", r => ((AgentKind)r.GetInt32(0), r.GetInt32(1)), cancellationToken))
+        (await ReadAsync(CellSource.ReportsFor(_backend, from, to), "SELECT kind, COUNT(DISTINCT agent_id) FROM src GROUP BY kind", r => ((AgentKind)r.Int(0), r.Int(1)), cancellationToken))
         .ToDictionary(r => r.Item1, r => r.Item2);
 
     /// <summary>The lowest and highest block height stored (mempool.space's X-Total-Count is their span); null when no block is.</summary>
-    public async Task<(long Min, long Max)?> HeightSpanAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null, "SELECT MIN(height), MAX(height) FROM block_sightings");
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
-    }
+    public async Task<(long Min, long Max)?> HeightSpanAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT MIN(height), MAX(height) FROM block_sightings", r => r.IsDBNull(0) ? ((long, long)?)null : (r.Long(0), r.Long(1)), cancellationToken)).Single();
 
-    public async Task<StoreVersion> VersionAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = Command(connection, null,
-            "SELECT (SELECT IFNULL(MAX(rowid), 0) FROM reports), (SELECT IFNULL(MAX(rowid), 0) FROM block_sightings), (SELECT IFNULL(MAX(id), 0) FROM alerts)");
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new StoreVersion(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-    }
+    public async Task<StoreVersion> VersionAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync(_backend.VersionSql, r => new StoreVersion(r.Long(0), r.Long(1), r.Long(2)), cancellationToken)).Single();
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,7 +33,7 @@ public sealed class RollupService(ReportStore store, IOptions<AggregatorOptions>
                     await Task.Delay(7 * time.GetElapsedTime(started), time, stoppingToken);
                 }
             }
-            catch (SqliteException ex)
+            catch (Exception ex) when (ReportStore.IsStoreError(ex))
             {
                 Log.RollupFailed(logger, ex.Message);
             }

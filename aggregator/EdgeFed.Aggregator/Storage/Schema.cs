@@ -26,7 +26,8 @@ internal static class Schema
             hashrate_ths REAL NOT NULL, power_w REAL NOT NULL, power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL,
             rejected INTEGER NOT NULL, confidence REAL NOT NULL, report_id INTEGER,
             share_ths REAL NOT NULL DEFAULT 0, share_count INTEGER NOT NULL DEFAULT 0, share_miners INTEGER NOT NULL DEFAULT 0,
-            share_api_ths REAL NOT NULL DEFAULT 0);
+            share_api_ths REAL NOT NULL DEFAULT 0, agents INTEGER NOT NULL DEFAULT 1,
+            hashrate_seconds REAL NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS block_sightings (
             block_hash TEXT NOT NULL, agent_id TEXT NOT NULL, height INTEGER NOT NULL, pool TEXT NOT NULL, method TEXT NOT NULL,
             block_time INTEGER NOT NULL, difficulty REAL NOT NULL DEFAULT 0, tx_count INTEGER NOT NULL DEFAULT 0,
@@ -36,6 +37,8 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS alerts (
             id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, subject TEXT NOT NULL, period TEXT NOT NULL,
             message TEXT NOT NULL, evidence TEXT NOT NULL, raised_at INTEGER NOT NULL, UNIQUE (kind, subject, period));
+        CREATE TABLE IF NOT EXISTS upstream_outbox (
+            sequence INTEGER PRIMARY KEY, window_start INTEGER NOT NULL, report BLOB NOT NULL, acked INTEGER NOT NULL DEFAULT 0);
         """;
 
     /// <summary>
@@ -51,7 +54,7 @@ internal static class Schema
             level INTEGER NOT NULL, bucket INTEGER NOT NULL, agent_id TEXT NOT NULL, region TEXT NOT NULL, pool TEXT NOT NULL,
             template_provider TEXT NOT NULL, vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL,
             hashrate_ths REAL NOT NULL, weighted_ths REAL NOT NULL, share_ths REAL NOT NULL, share_count INTEGER NOT NULL,
-            share_api_ths REAL NOT NULL, disagreeing INTEGER NOT NULL,
+            share_api_ths REAL NOT NULL, disagreeing INTEGER NOT NULL, agents INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (level, bucket, agent_id, region, pool, template_provider, vendor, model, health)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS rollup_reports (
             level INTEGER NOT NULL, bucket INTEGER NOT NULL, agent_id TEXT NOT NULL, kind INTEGER NOT NULL, reports INTEGER NOT NULL,
@@ -65,7 +68,7 @@ internal static class Schema
         PRAGMA temp_store = MEMORY;
         CREATE TEMP TABLE IF NOT EXISTS chunk_cells (
             bucket INTEGER, agent_id TEXT, region TEXT, pool TEXT, template_provider TEXT, vendor TEXT, model TEXT, health INTEGER,
-            hashrate_ths REAL, weighted_ths REAL, share_ths REAL, share_count INTEGER, share_api_ths REAL, disagreeing INTEGER);
+            hashrate_ths REAL, weighted_ths REAL, share_ths REAL, share_count INTEGER, share_api_ths REAL, disagreeing INTEGER, agents INTEGER);
         CREATE TEMP TABLE IF NOT EXISTS chunk_reports (bucket INTEGER, agent_id TEXT, kind INTEGER, reports INTEGER);
         """;
 
@@ -95,26 +98,35 @@ internal static class Schema
             migrate.ExecuteNonQuery();
         }
 
-        // Share-based hashrate (issue 14) and the blocks' difficulty and transaction count (issue 15): files made before
-        // them get the columns, zero for the rows they hold.
+        // Share-based hashrate (issue 14), the blocks' difficulty and transaction count (issue 15) and the agents
+        // behind a regional aggregator's cell (issue 16): files made before them get the columns.
         foreach (var (table, column, type) in new[]
                  {
                      ("cells", "share_ths", "REAL"), ("cells", "share_count", "INTEGER"), ("cells", "share_miners", "INTEGER"), ("cells", "share_api_ths", "REAL"),
-                     ("block_sightings", "difficulty", "REAL"), ("block_sightings", "tx_count", "INTEGER"),
+                     ("block_sightings", "difficulty", "REAL"), ("block_sightings", "tx_count", "INTEGER"), ("cells", "agents", "INTEGER NOT NULL DEFAULT 1"),
+                     ("cells", "hashrate_seconds", "REAL"),
                  })
         {
-            using var has = connection.CreateCommand();
-            has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-            if ((long)has.ExecuteScalar()! == 0)
-            {
-                using var add = connection.CreateCommand();
-                add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type} NOT NULL DEFAULT 0";
-                add.ExecuteNonQuery();
-            }
+            AddColumn(connection, table, column, type);
         }
 
         using var index = connection.CreateCommand();
         index.CommandText = CellsByReport;
         index.ExecuteNonQuery();
+    }
+
+    public static void MigrateRollups(Microsoft.Data.Sqlite.SqliteConnection connection) =>
+        AddColumn(connection, "rollup_cells", "agents", "INTEGER NOT NULL DEFAULT 1");
+
+    private static void AddColumn(Microsoft.Data.Sqlite.SqliteConnection connection, string table, string column, string type)
+    {
+        using var has = connection.CreateCommand();
+        has.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if ((long)has.ExecuteScalar()! == 0)
+        {
+            using var add = connection.CreateCommand();
+            add.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {(type.Contains("DEFAULT", StringComparison.Ordinal) ? type : type + " NOT NULL DEFAULT 0")}";
+            add.ExecuteNonQuery();
+        }
     }
 }

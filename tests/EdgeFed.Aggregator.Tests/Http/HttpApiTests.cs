@@ -8,14 +8,17 @@ using Xunit;
 namespace EdgeFed.Aggregator.Tests.Http;
 
 /// <summary>The HTTP API's contract on a real Kestrel: mempool.space's shapes and headers, EdgeFed's routes, CSV, errors, k-anonymity.</summary>
-public sealed class HttpApiTests
+public class HttpApiTests
 {
+    /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
+    protected virtual TestStore Store => TestStore.Sqlite;
+
     private static int Blocks(string pool) => HttpFixture.Chain.Count(b => b.Pool == pool);
 
     [Fact]
     public async Task MempoolPools_HasTheShapeAndHeadersOfMempoolSpace_WithCountsFromTheMergedBlocks()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         using var response = await api.Client.GetAsync("/api/v1/mining/pools/1w");
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -43,7 +46,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task MempoolPool_OneSlug_AndAnUnknownSlugIs404LikeMempoolSpace()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var pool = await api.JsonAsync("/api/v1/mining/pool/antpool");
         var missing = await api.JsonAsync("/api/v1/mining/pool/no-such-pool", 404);
@@ -58,7 +61,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task MempoolHashratePools_WeeklyPointsFromMonday_SharesOfEachWeekSumToOne()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var points = (await api.JsonAsync("/api/v1/mining/hashrate/pools/1m")).EnumerateArray().ToList();
 
@@ -91,7 +94,7 @@ public sealed class HttpApiTests
     [InlineData("/api/v1/agents?all=1", "all")]
     public async Task BadParameters_Are400_WithAMessageNamingTheParameter(string path, string parameter)
     {
-        await using var api = await HttpFixture.StartAsync(seed: false);
+        await using var api = await HttpFixture.StartAsync(store: Store, seed: false);
 
         var error = await api.JsonAsync(path, 400);
 
@@ -103,7 +106,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task OversizedRequests_AreRefusedByKestrel_AndTheEndpointKeepsServing()
     {
-        await using var api = await HttpFixture.StartAsync(seed: false);
+        await using var api = await HttpFixture.StartAsync(store: Store, seed: false);
 
         using var longUrl = await api.Client.GetAsync("/api/v1/coverage?range=" + new string('x', 20_000));
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/status");
@@ -119,7 +122,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task TranscodedConcentration_IsTheGrpcAnswer_AndItsCsvHasTheSameRows()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var json = await api.JsonAsync("/api/v1/concentration?dimension=DIMENSION_POOL&basis=BASIS_BLOCKS");
         var grpc = await api.Host.Client.GetConcentrationAsync(new ConcentrationRequest { Dimension = Dimension.Pool, Basis = Basis.Blocks });
@@ -138,7 +141,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task HashrateViews_PublishOnlyWhatKAgentsBack_Everywhere()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var pools = await api.JsonAsync("/api/v1/concentration?dimension=DIMENSION_POOL&basis=BASIS_HASHRATE");
         var series = await api.JsonAsync("/api/v1/series/shares?basis=hashrate&dimension=pool&range=24h&step=hour");
@@ -161,7 +164,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task Coverage_WithFewerThanKFarms_HoldsTheFederatedTotalBack()
     {
-        await using var api = await HttpFixture.StartAsync(seed: false);
+        await using var api = await HttpFixture.StartAsync(store: Store, seed: false);
         await api.SendAsync("farm-solo", AgentKind.Farm, ReportBuilder.Report("farm-solo", 1, ReportBuilder.Cell("foundryusa", 5000)));
 
         var coverage = await api.JsonAsync("/api/v1/coverage?range=24h");
@@ -172,7 +175,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task PoolPage_ShareIntervalLuckRunsAndGroup()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var foundry = await api.JsonAsync("/api/v1/pools/foundryusa?range=1w");
         var antpool = await api.JsonAsync("/api/v1/pools/antpool?range=1w");
@@ -192,7 +195,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task MciAndSeries_FromTheStoredBlocks_AndCsv()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var mci = await api.JsonAsync("/api/v1/mci?range=1w&ma=7");
         var proxy = await api.JsonAsync("/api/v1/mci?range=1w&ma=7&group=proxy");
@@ -213,7 +216,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task Endpoints_KeepTheirTraffic_GrpcNotOnHttp_ApiNotOnGrpc_AndMetricsCount()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         using var grpcOnHttp = new HttpRequestMessage(HttpMethod.Post, "/edgefed.v1.Aggregator/ListAgents") { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
         grpcOnHttp.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
@@ -232,7 +235,7 @@ public sealed class HttpApiTests
     [Fact]
     public async Task Agents_AndAlerts_AsJson_WithoutKeys()
     {
-        await using var api = await HttpFixture.StartAsync();
+        await using var api = await HttpFixture.StartAsync(store: Store);
 
         var text = await api.TextAsync("/api/v1/agents");
         var agents = JsonDocument.Parse(text).RootElement.GetProperty("agents").EnumerateArray().ToList();
@@ -264,4 +267,10 @@ public sealed class GrafanaDashboardTests
         Assert.True(names.Count >= 8, string.Join(", ", names));
         Assert.All(names, name => Assert.Contains(name, exported, StringComparison.Ordinal));
     }
+}
+
+/// <summary>The same tests against a real PostgreSQL server.</summary>
+public sealed class HttpApiTestsOnPostgres : HttpApiTests
+{
+    protected override TestStore Store => TestStore.Postgres;
 }

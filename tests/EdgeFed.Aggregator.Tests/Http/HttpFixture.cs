@@ -29,11 +29,11 @@ internal sealed class HttpFixture : IAsyncDisposable
     /// <summary>The seeded chain: height, pool, time.</summary>
     public static IReadOnlyList<(uint Height, string Pool, long Time, uint Tx)> Chain { get; } = BuildChain();
 
-    public static async Task<HttpFixture> StartAsync(Dictionary<string, string?>? settings = null, bool seed = true)
+    public static async Task<HttpFixture> StartAsync(Dictionary<string, string?>? settings = null, bool seed = true, TestStore store = TestStore.Sqlite)
     {
         settings ??= [];
         settings["Aggregator:CatalogPath"] = Path.GetFullPath(Path.Combine(EdgeFed.Agent.Tests.RepoPaths.Root, "..", "shared", "data", "pools", "pool-list.json"));
-        var host = await AggregatorHost.StartAsync(minAgents: 3, settings: settings, http: true);
+        var host = await AggregatorHost.StartAsync(minAgents: 3, settings: settings, http: true, store: store);
         var fixture = new HttpFixture(host);
         if (seed)
         {

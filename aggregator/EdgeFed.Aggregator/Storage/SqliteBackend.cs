@@ -1,0 +1,211 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeFed.Aggregator.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file (WAL, synchronous=FULL) written by one connection, read by pooled ones, and
+/// the roll-ups in a file of their own beside it (<c>NAME.rollups.db</c>) written by another connection, so rolling
+/// never holds the store's write lock. A single process owns the file, so it leads every role.
+/// </summary>
+internal sealed class SqliteBackend : StoreBackend
+{
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly string _connectionString;
+    private readonly SqliteConnection _roller;
+    private readonly SemaphoreSlim _rollGate = new(1, 1);
+    private readonly string _rollupPath;
+
+    public SqliteBackend(string databasePath)
+    {
+        var path = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, null, Schema.Sql);
+        Schema.Migrate(_writer);
+        _rollupPath = RollupPathOf(path);
+        _roller = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _rollupPath, Pooling = false }.ToString());
+        _roller.Open();
+        Execute(_roller, null, Schema.RollupSql);
+        Schema.MigrateRollups(_roller);
+        Execute(_roller, null, "ATTACH DATABASE $path AS raw", ("$path", path));
+        Execute(_roller, null, Schema.RollupChunkSql);
+    }
+
+    public override string ReportId => "rowid";
+
+    // One writer commits reports in rowid order, so the roll-ups' watermark is the last rowid they hold.
+    public override string PastWatermark => "r.rowid > (SELECT last_report FROM rollup_state WHERE id = 1)";
+
+    public override string Greatest => "MAX";
+
+    public override string VersionSql =>
+        "SELECT (SELECT IFNULL(MAX(rowid), 0) FROM reports), (SELECT IFNULL(MAX(rowid), 0) FROM block_sightings), (SELECT IFNULL(MAX(id), 0) FROM alerts)";
+
+    /// <summary>The roll-ups' file beside the store: <c>aggregator.db</c> → <c>aggregator.rollups.db</c>.</summary>
+    public static string RollupPathOf(string databasePath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, Path.GetFileNameWithoutExtension(databasePath) + ".rollups.db");
+
+    /// <summary>A reader on the store with the roll-ups attached (a pooled connection keeps its attachment).</summary>
+    public override async Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var attached = Command(connection, null, "SELECT COUNT(*) FROM pragma_database_list WHERE name = 'rollups'");
+        if ((long)(await attached.ExecuteScalarAsync(cancellationToken))! == 0)
+        {
+            using var attach = Command(connection, null, "ATTACH DATABASE $path AS rollups", ("$path", _rollupPath));
+            await attach.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return connection;
+    }
+
+    public override async Task<bool[]> WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
+    {
+        await _writeGate.WaitAsync();
+        try
+        {
+            return WriteBatch(batch);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private bool[] WriteBatch(IReadOnlyList<PendingWrite> batch)
+    {
+        using var tx = _writer.BeginTransaction();
+        using var insert = Command(_writer, tx,
+            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
+            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received) RETURNING rowid",
+            ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L));
+        using var cell = Command(_writer, tx,
+            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id, " +
+            "share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds) " +
+            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence, $report, " +
+            "$shareThs, $shareCount, $shareMiners, $shareApi, $agents, $hashrateSeconds)",
+            ("$agent", ""), ("$seq", 0L), ("$pool", ""), ("$provider", ""), ("$vendor", ""), ("$model", ""), ("$health", 0), ("$miners", 0L),
+            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L),
+            ("$shareThs", 0.0), ("$shareCount", 0L), ("$shareMiners", 0L), ("$shareApi", 0.0), ("$agents", 1), ("$hashrateSeconds", 0.0));
+        using var block = Command(_writer, tx,
+            "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count) " +
+            "VALUES ($hash, $height, $pool, $method, $time, $agent, $difficulty, $txCount)",
+            ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""), ("$difficulty", 0.0), ("$txCount", 0L));
+        var stored = new bool[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (report, receivedAt) = (batch[i].Report, batch[i].ReceivedAt);
+            Set(insert, report.AgentId, (long)report.Sequence, report.WindowStart.Seconds, report.WindowEnd.Seconds, report.Region, (int)report.Kind,
+                report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds());
+            if (insert.ExecuteScalar() is not long reportId)
+            {
+                continue; // this (agent, sequence) is stored already (OR IGNORE returned no row): a duplicate
+            }
+
+            stored[i] = true;
+            foreach (var c in report.Cells)
+            {
+                Set(cell, report.AgentId, (long)report.Sequence, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (int)c.Key.Health,
+                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, reportId,
+                    c.ShareHashrateThs, (long)c.ShareCount, (long)c.ShareMiners, c.ShareApiHashrateThs, (int)Math.Max(1, c.Agents), c.HashrateSeconds);
+                cell.ExecuteNonQuery();
+            }
+
+            foreach (var b in report.Blocks)
+            {
+                Set(block, b.BlockHash, (long)b.Height, b.Pool, b.AttributionMethod, b.BlockTime?.Seconds ?? 0L, report.AgentId, b.Difficulty, (long)b.TxCount);
+                block.ExecuteNonQuery();
+            }
+        }
+
+        tx.Commit();
+        return stored;
+    }
+
+    private static void Set(DbCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+    }
+
+    public override async Task<int> ExecuteWriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = Command(_writer, null, sql, parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Rolls the reports after the watermark (by rowid) on the roll-ups' own connection, the store attached for
+    /// reading, so ingest's commits never wait for it; the watermark commits with the sums.
+    /// </summary>
+    public override async Task<int> RollUpAsync(int maxReports, CancellationToken cancellationToken)
+    {
+        await _rollGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var tx = _roller.BeginTransaction();
+            long last, upto;
+            using (var bounds = Command(_roller, tx,
+                       "SELECT last_report, MIN((SELECT IFNULL(MAX(rowid), 0) FROM reports), last_report + $max) FROM rollup_state WHERE id = 1", ("$max", (long)maxReports)))
+            using (var reader = bounds.ExecuteReader())
+            {
+                reader.Read();
+                (last, upto) = (reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            if (upto <= last)
+            {
+                return 0;
+            }
+
+            const string chunk = "r.rowid > $last AND r.rowid <= $upto";
+            (string, object)[] range = [("$last", last), ("$upto", upto)];
+            Execute(_roller, tx, "DELETE FROM temp.chunk_cells; DELETE FROM temp.chunk_reports;");
+            Execute(_roller, tx, "INSERT INTO temp.chunk_cells " + RollupSql.ChunkCells(chunk, ReportId), range);
+            Execute(_roller, tx, "INSERT INTO temp.chunk_reports " + RollupSql.ChunkReports(chunk), range);
+            foreach (var statement in RollupSql.AddChunkToLevels(Greatest))
+            {
+                Execute(_roller, tx, statement);
+            }
+
+            Execute(_roller, tx, "UPDATE rollup_state SET last_report = $upto WHERE id = 1", ("$upto", upto));
+            tx.Commit();
+            return (int)(upto - last);
+        }
+        finally
+        {
+            _rollGate.Release();
+        }
+    }
+
+    public override Task<bool> TryLeadAsync(string role, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public override void Dispose()
+    {
+        _writer.Dispose();
+        _roller.Dispose();
+        _writeGate.Dispose();
+        _rollGate.Dispose();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        command.ExecuteNonQuery();
+    }
+}
