@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # README command 2: all tests. Installs what they need on a fresh Debian machine (python3-grpcio and
 # python3-grpc-tools for the interop peers, python3-onnx/sklearn/numpy for models/, qemu-user and Debian's arm64
-# libraries for the arm64 smoke test, Debian's chromium for the dashboard's browser tests), builds the board packages once (eng/package-agent.sh), runs every test
-# project with TRX results, and ends with one line "tests: N passed, M failed" computed from the TRX files.
+# libraries for the arm64 smoke test, Debian's chromium for the dashboard's browser tests, Debian's postgresql for the
+# PostgreSQL store's tests and drills), builds the board packages once (eng/package-agent.sh), starts a throwaway
+# PostgreSQL server on a loopback port in a temporary folder (eng/postgres.sh, as the postgres user), runs every test
+# project with TRX results, stops the server, and ends with one line "tests: N passed, M failed" computed from the TRX files.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 results=${EDGEFED_TEST_RESULTS:-$root/artifacts/test-results}
-packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy chromium qemu-user
+packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy chromium postgresql qemu-user
   libc6:arm64 libssl3:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64"
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
@@ -25,6 +27,14 @@ fi
 echo "== board packages (self-contained linux-x64 and linux-arm64 bundles, .deb) =="
 export EDGEFED_PACKAGES=${EDGEFED_PACKAGES:-$root/artifacts/packages}
 "$root/eng/package-agent.sh" --out "$EDGEFED_PACKAGES"
+
+echo "== PostgreSQL for the store's tests and drills =="
+# Debian's package may start its own cluster on 5432; the tests use a server of their own on a free port.
+pgdir=$(mktemp -d /tmp/edgefed-postgres-XXXXXX) && chmod 755 "$pgdir"
+EDGEFED_TEST_POSTGRES=$("$root/eng/postgres.sh" start "$pgdir/server")
+export EDGEFED_TEST_POSTGRES EDGEFED_TEST_POSTGRES_DIR="$pgdir/server"
+trap '"$root/eng/postgres.sh" stop "$pgdir/server" || true; rm -rf "$pgdir"' EXIT
+echo "PostgreSQL at $EDGEFED_TEST_POSTGRES"
 
 rm -rf "$results" && mkdir -p "$results"
 status=0

@@ -22,6 +22,23 @@ public sealed class AgentOptions
     [Required, Url(ErrorMessage = "Agent:AggregatorUrl must be an http:// or https:// URL.")]
     public string AggregatorUrl { get; set; } = "http://127.0.0.1:50051";
 
+    /// <summary>
+    /// Several replicas of one aggregator (on one shared store), <c>;</c>-separated; overrides AggregatorUrl. The agent
+    /// prefers the one its id hashes to, fails over to the next, and returns after <see cref="AggregatorReturnAfter"/>.
+    /// </summary>
+    [RegularExpression(@"^(|https?://[^;\s]+(\s*;\s*https?://[^;\s]+)*\s*;?)$", ErrorMessage = "Agent:AggregatorUrls must be http:// or https:// URLs separated by ';'.")]
+    public string? AggregatorUrls { get; set; }
+
+    /// <summary>How long an agent that failed over stays away from its preferred replica before trying it again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Agent:AggregatorReturnAfter must be between 00:00:01 and 1.00:00:00.")]
+    public TimeSpan AggregatorReturnAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The replicas to use: <see cref="AggregatorUrls"/> when set, else the one <see cref="AggregatorUrl"/>.</summary>
+    public IReadOnlyList<string> Aggregators =>
+        string.IsNullOrWhiteSpace(AggregatorUrls)
+            ? [AggregatorUrl]
+            : AggregatorUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>PEM file of the CA that signed the aggregator's certificate (https only); empty: the system store.</summary>
     public string? AggregatorCaFile { get; set; }
 

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Agent key refused ({Detail}); enrolling again")]
     public static partial void ReEnrolling(ILogger logger, string detail);
 
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Returning to this agent's own aggregator replica {Url}")]
+    public static partial void UplinkReturning(ILogger logger, string url);
+
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Poll of {Endpoint} failed: {Kind} on {Command}: {Detail}")]
     public static partial void PollFailed(ILogger logger, string endpoint, string kind, string command, string detail);
 

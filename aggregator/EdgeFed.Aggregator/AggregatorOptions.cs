@@ -25,6 +25,12 @@ public sealed class AggregatorOptions : IValidatableObject
     [Required, MinLength(16, ErrorMessage = "Aggregator:EnrolmentToken must be at least 16 characters.")]
     public string EnrolmentToken { get; set; } = string.Empty;
 
+    /// <summary>
+    /// The token a regional aggregator presents to enrol as AGENT_KIND_AGGREGATOR (its merged cells count for many
+    /// agents toward k, so an ordinary agent's token must not do); empty: no regional may enrol.
+    /// </summary>
+    public string RegionalEnrolmentToken { get; set; } = string.Empty;
+
     /// <summary>k-anonymity: an entity is published only when at least this many distinct agents back it.</summary>
     [Range(1, 1000)]
     public int MinAgentsPerCell { get; set; } = 3;
@@ -64,6 +70,11 @@ public sealed class AggregatorOptions : IValidatableObject
         if (Store == StoreKind.Postgres && string.IsNullOrWhiteSpace(Postgres.ConnectionString))
         {
             yield return new ValidationResult("Aggregator:Postgres:ConnectionString is required when Aggregator:Store is Postgres.", [nameof(Postgres)]);
+        }
+
+        if (RegionalEnrolmentToken.Length is > 0 and < 16)
+        {
+            yield return new ValidationResult("Aggregator:RegionalEnrolmentToken must be at least 16 characters (or empty: no regional aggregator may enrol).", [nameof(RegionalEnrolmentToken)]);
         }
 
         foreach (var problem in Upstream.Problems())

@@ -22,6 +22,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 2006, Level = LogLevel.Error, Message = "Roll-up failed: {Reason}")]
     public static partial void RollupFailed(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "The store is unavailable ({Reason}); reports are refused with UNAVAILABLE until it is back")]
+    public static partial void StoreUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Information, Message = "Upstream window {Window:u} built: {Cells} cells, {Blocks} blocks, {Agents} agents behind")]
+    public static partial void UpstreamBuilt(ILogger logger, DateTimeOffset window, int cells, int blocks, uint agents);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "Upstream {Url} acknowledged {Reports} reports")]
+    public static partial void UpstreamSent(ILogger logger, string url, int reports);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "Upstream {Url} unavailable ({Reason}); the outbox keeps the windows and is sent again")]
+    public static partial void UpstreamFailed(ILogger logger, string url, string reason);
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Alert {Kind} for {Subject}: {Message}")]
     public static partial void AlertRaised(ILogger logger, string kind, string subject, string message);
 

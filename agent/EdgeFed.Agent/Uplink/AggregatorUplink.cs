@@ -8,27 +8,49 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Agent.Uplink;
 
-/// <summary>The agent's link to the aggregator: health check, enrolment, and the Report stream with acks.</summary>
+/// <summary>
+/// The agent's link to the aggregator: health check, enrolment, and the Report stream with acks, to the replica
+/// <see cref="Endpoints"/> names (one channel per replica, made when first used).
+/// </summary>
 public sealed class AggregatorUplink : IDisposable
 {
     private readonly AgentOptions _options;
     private readonly AgentStateStore _state;
     private readonly ILogger<AggregatorUplink> _logger;
-    private readonly GrpcChannel _channel;
-    private readonly Protocol.V1.Aggregator.AggregatorClient _client;
+    private readonly Dictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
-    public AggregatorUplink(IOptions<AgentOptions> options, AgentStateStore state, ILogger<AggregatorUplink> logger)
+    public AggregatorUplink(IOptions<AgentOptions> options, AgentStateStore state, ILogger<AggregatorUplink> logger, TimeProvider? time = null)
     {
         _options = options.Value;
         _state = state;
         _logger = logger;
-        _channel = AggregatorChannel.Create(_options.AggregatorUrl, _options.AggregatorCaFile);
-        _client = new Protocol.V1.Aggregator.AggregatorClient(_channel);
+        Endpoints = new AggregatorEndpoints(_options.Aggregators, _options.AgentId, _options.AggregatorReturnAfter, time ?? TimeProvider.System);
     }
+
+    public AggregatorEndpoints Endpoints { get; }
+
+    /// <summary>The replica in use.</summary>
+    public string Url => Endpoints.Current;
+
+    private GrpcChannel Channel
+    {
+        get
+        {
+            if (!_channels.TryGetValue(Endpoints.Current, out var channel))
+            {
+                channel = AggregatorChannel.Create(Endpoints.Current, _options.AggregatorCaFile);
+                _channels[Endpoints.Current] = channel;
+            }
+
+            return channel;
+        }
+    }
+
+    private Protocol.V1.Aggregator.AggregatorClient Client => new(Channel);
 
     public async Task<HealthCheckResponse.Types.ServingStatus> CheckHealthAsync(CancellationToken cancellationToken)
     {
-        var response = await new Health.HealthClient(_channel).CheckAsync(
+        var response = await new Health.HealthClient(Channel).CheckAsync(
             new HealthCheckRequest { Service = Protocol.V1.Aggregator.Descriptor.FullName }, Deadline(cancellationToken));
         return response.Status;
     }
@@ -46,7 +68,7 @@ public sealed class AggregatorUplink : IDisposable
             throw new RpcException(new Status(StatusCode.Unauthenticated, "This agent has no key yet and Agent:EnrolmentToken is not set."));
         }
 
-        var response = await _client.EnrollAsync(new EnrollRequest
+        var response = await Client.EnrollAsync(new EnrollRequest
         {
             AgentId = _options.AgentId,
             EnrolmentToken = _options.EnrolmentToken,
@@ -68,10 +90,16 @@ public sealed class AggregatorUplink : IDisposable
             headers.Add("grpc-internal-encoding-request", "gzip");
         }
 
-        return new ReportSession(_client.Report(new CallOptions(headers, cancellationToken: cancellationToken)), ackTimeout);
+        return new ReportSession(Client.Report(new CallOptions(headers, cancellationToken: cancellationToken)), ackTimeout);
     }
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+    }
 
     private static CallOptions Deadline(CancellationToken cancellationToken) =>
         new(deadline: DateTime.UtcNow.AddSeconds(15), cancellationToken: cancellationToken);

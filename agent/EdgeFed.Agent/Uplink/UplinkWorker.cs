@@ -31,7 +31,7 @@ public sealed class UplinkWorker(
             try
             {
                 var health = await uplink.CheckHealthAsync(stoppingToken);
-                Log.AggregatorHealth(logger, options.Value.AggregatorUrl, health.ToString());
+                Log.AggregatorHealth(logger, uplink.Url, health.ToString());
                 var key = await uplink.EnsureEnrolledAsync(force: enrolAgain, stoppingToken);
                 enrolAgain = false;
                 using var session = uplink.OpenReportStream(key, outboxOptions.Value.AckTimeout, stoppingToken);
@@ -54,16 +54,12 @@ public sealed class UplinkWorker(
             // shutting down). That is not a refusal of this agent, so it is retried like a transient failure.
             catch (RpcException ex) when ((RetryPolicy.IsTransient(ex) || ex.StatusCode == StatusCode.Cancelled) && !stoppingToken.IsCancellationRequested)
             {
-                var delay = RetryPolicy.Default.Delay(++attempt);
-                Log.UplinkRetrying(logger, ex.StatusCode.ToString(), ex.Status.Detail, delay);
-                await Task.Delay(delay, time, stoppingToken);
+                await FailOverAsync(++attempt, ex.StatusCode.ToString(), ex.Status.Detail, stoppingToken);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !stoppingToken.IsCancellationRequested)
             {
                 // A broken connection that Grpc.Net.Client did not turn into a status (grpc/grpc-dotnet#2638): transient.
-                var delay = RetryPolicy.Default.Delay(++attempt);
-                Log.UplinkRetrying(logger, nameof(StatusCode.Unavailable), ex.Message, delay);
-                await Task.Delay(delay, time, stoppingToken);
+                await FailOverAsync(++attempt, nameof(StatusCode.Unavailable), ex.Message, stoppingToken);
             }
             catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -73,6 +69,20 @@ public sealed class UplinkWorker(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// After a transient failure: the next replica (when there are several), after a backoff that grows only once every
+    /// replica has failed in turn. Unacknowledged reports stay in the outbox and go to the next replica; one that the
+    /// failed replica had committed comes back as a duplicate and is counted once.
+    /// </summary>
+    private async Task FailOverAsync(int attempt, string status, string detail, CancellationToken stoppingToken)
+    {
+        var failed = uplink.Url;
+        uplink.Endpoints.Failover();
+        var delay = RetryPolicy.Default.Delay(uplink.Endpoints.Round(attempt));
+        Log.UplinkRetrying(logger, status, uplink.Endpoints.Urls.Count > 1 ? $"{detail} ({failed}; next: {uplink.Url})" : detail, delay);
+        await Task.Delay(delay, time, stoppingToken);
     }
 
     /// <summary>Sends pending reports until <see cref="AgentOptions.MaxReports"/> are acknowledged (true) or the stream must be reopened (false).</summary>
@@ -90,6 +100,13 @@ public sealed class UplinkWorker(
             {
                 await outbox.WaitForReportAsync(TimeSpan.FromSeconds(30), stoppingToken);
                 continue;
+            }
+
+            if (uplink.Endpoints.ShouldReturn)
+            {
+                uplink.Endpoints.Return(); // back to this agent's own replica, between two reports
+                Log.UplinkReturning(logger, uplink.Url);
+                return false;
             }
 
             foreach (var report in pending)

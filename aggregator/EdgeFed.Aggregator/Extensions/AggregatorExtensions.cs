@@ -53,6 +53,8 @@ public static class AggregatorExtensions
         builder.Services.AddSingleton<AlertService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
         builder.Services.AddSingleton<AggregatorService>();
+        builder.Services.AddSingleton<Upstream.UpstreamForwarder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Upstream.UpstreamForwarder>());
 
         // Cleartext endpoints speak HTTP/2 with prior knowledge (h2c); TLS endpoints negotiate h2 by ALPN.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));

@@ -12,8 +12,10 @@ public sealed class AgentAuthInterceptor(AgentDirectory agents) : Interceptor
 {
     private const string AgentIdKey = "edgefed.agent-id";
 
-    public static string AgentOf(ServerCallContext context) =>
-        context.UserState.TryGetValue(AgentIdKey, out var id) && id is string agent
+    public static string AgentOf(ServerCallContext context) => EnrolledOf(context).Id;
+
+    public static Storage.EnrolledAgent EnrolledOf(ServerCallContext context) =>
+        context.UserState.TryGetValue(AgentIdKey, out var id) && id is Storage.EnrolledAgent agent
             ? agent
             : throw new InvalidOperationException("The call was not authenticated by AgentAuthInterceptor.");
 

@@ -6,7 +6,7 @@ namespace EdgeFed.Aggregator.Ingest;
 /// <summary>Finds the enrolled agent behind an <c>authorization</c> header; keys are stored only as their SHA-256.</summary>
 public sealed class AgentDirectory(ReportStore store)
 {
-    public async Task<string> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
+    public async Task<EnrolledAgent> AuthenticateAsync(string? authorization, CancellationToken cancellationToken)
     {
         var key = AgentKeys.FromAuthorization(authorization)
                   ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing 'authorization: Bearer <agent key>' metadata; enrol first."));

@@ -21,10 +21,14 @@ public sealed partial class AggregatorService(
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
     {
-        if (!AgentKeys.TokenMatches(request.EnrolmentToken, options.Value.EnrolmentToken))
+        // A regional aggregator's merged cells count for many agents toward k: enrolling as one takes a token of its own.
+        var expected = request.Kind == AgentKind.Aggregator ? options.Value.RegionalEnrolmentToken : options.Value.EnrolmentToken;
+        if (string.IsNullOrEmpty(expected) || !AgentKeys.TokenMatches(request.EnrolmentToken, expected))
         {
             Log.EnrolmentRefused(logger, request.AgentId);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "Enrolment token is not valid."));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, request.Kind == AgentKind.Aggregator
+                ? "Enrolment token is not valid for AGENT_KIND_AGGREGATOR (the global aggregator's Aggregator:RegionalEnrolmentToken)."
+                : "Enrolment token is not valid."));
         }
 
         if (!AgentId().IsMatch(request.AgentId))
@@ -40,19 +44,31 @@ public sealed partial class AggregatorService(
 
     public override async Task Report(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, ServerCallContext context)
     {
-        var agent = AgentAuthInterceptor.AgentOf(context);
+        var enrolled = AgentAuthInterceptor.EnrolledOf(context);
+        var agent = enrolled.Id;
         using var slot = limiter.OpenStream();
         await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
         {
             metrics.ReportsReceived.Inc();
             limiter.TakeReport(agent);
-            if (ReportValidator.Validate(report, agent, options.Value, time.GetUtcNow()) is { } problem)
+            if (ReportValidator.Validate(report, enrolled, options.Value, time.GetUtcNow()) is { } problem)
             {
                 Log.ReportRejected(logger, agent, report.Sequence, problem);
                 throw new RpcException(new Status(report.AgentId != agent ? StatusCode.PermissionDenied : StatusCode.InvalidArgument, problem));
             }
 
-            var stored = await store.StoreAsync(report, time.GetUtcNow(), context.CancellationToken);
+            bool stored;
+            try
+            {
+                stored = await store.StoreAsync(report, time.GetUtcNow(), context.CancellationToken);
+            }
+            catch (Exception ex) when (ReportStore.IsStoreError(ex))
+            {
+                // Not acknowledged, so the agent keeps it and sends it again, here or to another replica.
+                Log.StoreUnavailable(logger, ex.Message);
+                throw new RpcException(new Status(StatusCode.Unavailable, "The store is unavailable; send again later."));
+            }
+
             await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, context.CancellationToken);
             metrics.ReportsAcked.WithLabels(stored ? "false" : "true").Inc();
         }

@@ -6,11 +6,25 @@ namespace EdgeFed.Aggregator.Ingest;
 /// <summary>Checks one report before it is stored; the first problem found is returned, naming its field.</summary>
 public static partial class ReportValidator
 {
-    public static string? Validate(AggregateReport report, string authenticatedAgent, AggregatorOptions options, DateTimeOffset now)
+    /// <summary>The most agents one merged cell may claim: far beyond any real federation, short of absurd.</summary>
+    public const uint MaxAgentsBehind = 1_000_000;
+
+    public static string? Validate(AggregateReport report, Storage.EnrolledAgent authenticated, AggregatorOptions options, DateTimeOffset now)
     {
-        if (report.AgentId != authenticatedAgent)
+        if (report.AgentId != authenticated.Id)
         {
             return $"agent_id: '{report.AgentId}' does not match the authenticated agent.";
+        }
+
+        var merged = authenticated.Kind == AgentKind.Aggregator;
+        if ((report.Kind == AgentKind.Aggregator || report.AgentsBehind > 0 || report.Cells.Any(c => c.Agents > 1 || c.HashrateSeconds > 0)) && !merged)
+        {
+            return "kind: merged cells (agents, hashrate_seconds, agents_behind) come only from an aggregator enrolled as AGENT_KIND_AGGREGATOR.";
+        }
+
+        if (report.AgentsBehind > MaxAgentsBehind || report.Cells.Any(c => c.Agents > MaxAgentsBehind))
+        {
+            return $"agents_behind: more than {MaxAgentsBehind} agents behind one report or cell.";
         }
 
         if (report.Sequence == 0)
@@ -45,9 +59,10 @@ public static partial class ReportValidator
             return $"region: '{report.Region}' is not an ISO 3166-1 alpha-2 code.";
         }
 
+        var seconds = (end - start).TotalSeconds;
         for (var i = 0; i < report.Cells.Count; i++)
         {
-            if (ValidateCell(report.Cells[i], options) is { } problem)
+            if (ValidateCell(report.Cells[i], options, merged ? seconds : 0) is { } problem)
             {
                 return $"cells[{i}].{problem}";
             }
@@ -64,7 +79,9 @@ public static partial class ReportValidator
         return null;
     }
 
-    private static string? ValidateCell(AggregateCell cell, AggregatorOptions options)
+    /// <param name="mergedSeconds">For a regional aggregator's merged cell, its window's length: its hashrate_ths sums
+    /// its agents' windows, so the network ceiling applies to the time average (hashrate_seconds / window).</param>
+    private static string? ValidateCell(AggregateCell cell, AggregatorOptions options, double mergedSeconds)
     {
         if (cell.Key is null)
         {
@@ -74,7 +91,7 @@ public static partial class ReportValidator
         foreach (var (name, value) in new[]
                  {
                      ("hashrate_ths", cell.HashrateThs), ("power_w", cell.PowerW), ("mean_confidence", cell.MeanConfidence),
-                     ("share_hashrate_ths", cell.ShareHashrateThs), ("share_api_hashrate_ths", cell.ShareApiHashrateThs),
+                     ("share_hashrate_ths", cell.ShareHashrateThs), ("share_api_hashrate_ths", cell.ShareApiHashrateThs), ("hashrate_seconds", cell.HashrateSeconds),
                  })
         {
             if (!double.IsFinite(value) || value < 0)
@@ -83,9 +100,10 @@ public static partial class ReportValidator
             }
         }
 
-        if (cell.HashrateThs > options.NetworkHashrateCeilingThs)
+        var average = mergedSeconds > 0 ? cell.HashrateSeconds / mergedSeconds : cell.HashrateThs;
+        if (average > options.NetworkHashrateCeilingThs)
         {
-            return $"hashrate_ths: {cell.HashrateThs} TH/s is more than the whole network ({options.NetworkHashrateCeilingThs} TH/s).";
+            return $"hashrate_ths: {average} TH/s is more than the whole network ({options.NetworkHashrateCeilingThs} TH/s).";
         }
 
         if (cell.MeanConfidence > 1)
@@ -103,7 +121,7 @@ public static partial class ReportValidator
             return $"share_miners: {cell.ShareMiners} is more than miner_count {cell.MinerCount}.";
         }
 
-        if (cell.ShareHashrateThs > options.NetworkHashrateCeilingThs)
+        if (mergedSeconds == 0 && cell.ShareHashrateThs > options.NetworkHashrateCeilingThs)
         {
             return $"share_hashrate_ths: {cell.ShareHashrateThs} TH/s is more than the whole network ({options.NetworkHashrateCeilingThs} TH/s).";
         }

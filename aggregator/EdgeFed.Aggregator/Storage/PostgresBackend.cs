@@ -46,8 +46,8 @@ internal sealed class PostgresBackend : StoreBackend
 
     private const string InsertReport = """
         WITH r AS (
-            INSERT INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (agent_id, sequence) DO NOTHING RETURNING id),
+            INSERT INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $34) ON CONFLICT (agent_id, sequence) DO NOTHING RETURNING id),
         c AS (
             INSERT INTO cells (report_id, agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w,
                 power_miners, accepted, rejected, confidence, share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds)
@@ -105,7 +105,7 @@ internal sealed class PostgresBackend : StoreBackend
             cells.Select(c => c.ShareApiHashrateThs).ToArray(), cells.Select(c => (int)Math.Max(1, c.Agents)).ToArray(), cells.Select(c => c.HashrateSeconds).ToArray(),
             blocks.Select(b => b.BlockHash).ToArray(), blocks.Select(b => (long)b.Height).ToArray(), blocks.Select(b => b.Pool).ToArray(),
             blocks.Select(b => b.AttributionMethod).ToArray(), blocks.Select(b => b.BlockTime?.Seconds ?? 0L).ToArray(), blocks.Select(b => b.Difficulty).ToArray(),
-            blocks.Select(b => (int)b.TxCount).ToArray(),
+            blocks.Select(b => (int)b.TxCount).ToArray(), (int)report.AgentsBehind,
         ];
         foreach (var value in values)
         {

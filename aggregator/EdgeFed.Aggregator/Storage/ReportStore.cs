@@ -5,6 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeFed.Aggregator.Storage;
 
+/// <summary>An enrolled agent: its id and the kind it enrolled as (only an aggregator may send merged cells).</summary>
+public sealed record EnrolledAgent(string Id, AgentKind Kind);
+
 /// <summary>
 /// The store of agents, reports, cells, block sightings and alerts: embedded SQLite by default, or PostgreSQL shared
 /// by several replicas (<see cref="AggregatorOptions.Store"/>). A report and its cells commit (group-committed with the
@@ -99,8 +102,10 @@ public sealed partial class ReportStore : IDisposable
             "ON CONFLICT (agent_id) DO UPDATE SET key_hash = excluded.key_hash, region = excluded.region, kind = excluded.kind, enrolled_at = excluded.enrolled_at",
             [("@agent", agentId), ("@hash", keyHash), ("@region", region), ("@kind", (int)kind), ("@at", at.ToUnixTimeMilliseconds())], cancellationToken);
 
-    public async Task<string?> FindAgentByKeyHashAsync(string keyHash, CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT agent_id FROM agents WHERE key_hash = @hash", r => r.GetString(0), cancellationToken, ("@hash", keyHash))).SingleOrDefault();
+    /// <summary>The enrolled agent whose key hashes to <paramref name="keyHash"/>, and the kind it enrolled as; null when none.</summary>
+    public async Task<EnrolledAgent?> FindAgentByKeyHashAsync(string keyHash, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT agent_id, kind FROM agents WHERE key_hash = @hash", r => new EnrolledAgent(r.GetString(0), (AgentKind)r.Int(1)), cancellationToken,
+            ("@hash", keyHash))).SingleOrDefault();
 
     /// <summary>Per entity of a dimension and agent: summed hashrate over windows starting in [from, to), and how many agents stand behind it.</summary>
     public async Task<IReadOnlyList<AgentContribution>> HashrateByAsync(Dimension dimension, long from, long to, CancellationToken cancellationToken)
@@ -156,12 +161,12 @@ public sealed partial class ReportStore : IDisposable
 
     /// <summary>
     /// Every enrolled agent with the time of its latest report and how many it sent; for a regional aggregator, how
-    /// many agents stand behind it (the most behind any cell of its latest report).
+    /// many agents reported to it in the window of its latest report.
     /// </summary>
     public async Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
         await QueryAsync(
             "SELECT a.agent_id, a.region, a.kind, MAX(r.received_at), COUNT(r.sequence), " +
-            $"(SELECT MAX(c.agents) FROM cells c WHERE c.report_id = (SELECT MAX(l.{_backend.ReportId}) FROM reports l WHERE l.agent_id = a.agent_id)) " +
+            "(SELECT l.agents_behind FROM reports l WHERE l.agent_id = a.agent_id ORDER BY l.sequence DESC LIMIT 1) " +
             "FROM agents a LEFT JOIN reports r ON r.agent_id = a.agent_id GROUP BY a.agent_id, a.region, a.kind ORDER BY a.agent_id",
             r =>
             {

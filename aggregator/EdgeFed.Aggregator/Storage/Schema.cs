@@ -18,7 +18,7 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS reports (
             agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
             region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
-            PRIMARY KEY (agent_id, sequence));
+            agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (agent_id, sequence));
         CREATE INDEX IF NOT EXISTS reports_window ON reports (window_start);
         CREATE TABLE IF NOT EXISTS cells (
             agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
@@ -104,7 +104,7 @@ internal static class Schema
                  {
                      ("cells", "share_ths", "REAL"), ("cells", "share_count", "INTEGER"), ("cells", "share_miners", "INTEGER"), ("cells", "share_api_ths", "REAL"),
                      ("block_sightings", "difficulty", "REAL"), ("block_sightings", "tx_count", "INTEGER"), ("cells", "agents", "INTEGER NOT NULL DEFAULT 1"),
-                     ("cells", "hashrate_seconds", "REAL"),
+                     ("cells", "hashrate_seconds", "REAL"), ("reports", "agents_behind", "INTEGER"),
                  })
         {
             AddColumn(connection, table, column, type);

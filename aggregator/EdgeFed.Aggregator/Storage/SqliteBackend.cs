@@ -81,9 +81,9 @@ internal sealed class SqliteBackend : StoreBackend
     {
         using var tx = _writer.BeginTransaction();
         using var insert = Command(_writer, tx,
-            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
-            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received) RETURNING rowid",
-            ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L));
+            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) " +
+            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received, $behind) RETURNING rowid",
+            ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L), ("$behind", 0));
         using var cell = Command(_writer, tx,
             "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id, " +
             "share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds) " +
@@ -101,7 +101,7 @@ internal sealed class SqliteBackend : StoreBackend
         {
             var (report, receivedAt) = (batch[i].Report, batch[i].ReceivedAt);
             Set(insert, report.AgentId, (long)report.Sequence, report.WindowStart.Seconds, report.WindowEnd.Seconds, report.Region, (int)report.Kind,
-                report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds());
+                report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds(), (int)report.AgentsBehind);
             if (insert.ExecuteScalar() is not long reportId)
             {
                 continue; // this (agent, sequence) is stored already (OR IGNORE returned no row): a duplicate

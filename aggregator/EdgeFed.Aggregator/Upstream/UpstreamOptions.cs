@@ -53,9 +53,9 @@ public sealed class UpstreamOptions
             yield return "Aggregator:Upstream:EnrolmentToken is required with Aggregator:Upstream:Url (the global aggregator's, at least 16 characters).";
         }
 
-        if (Window < TimeSpan.FromMinutes(1) || Window > TimeSpan.FromHours(1) || Window.Ticks % TimeSpan.TicksPerSecond != 0)
+        if (Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromHours(1) || Window.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            yield return "Aggregator:Upstream:Window must be whole seconds between 00:01:00 and 01:00:00.";
+            yield return "Aggregator:Upstream:Window must be whole seconds between 00:00:01 and 01:00:00 (the global aggregator's MaxWindow).";
         }
 
         if (Grace < TimeSpan.Zero || Every <= TimeSpan.Zero)
