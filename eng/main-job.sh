@@ -6,6 +6,8 @@
 # health, agents, alerts) and the Mining Centralization Index from a replay of all 282,174 real blocks.
 # Then it prints the dashboard's URL (http://127.0.0.1:8080/, or $EDGEFED_DASHBOARD_URL) and keeps the aggregator
 # serving it until Ctrl-C; EDGEFED_MAIN_JOB_ONCE=1 stops by itself instead, for scripts.
+# EDGEFED_STORE=postgres runs the aggregator on PostgreSQL instead: on $EDGEFED_POSTGRES (an Npgsql connection
+# string) when set, else on a throwaway server that eng/postgres.sh starts (Debian's postgresql) and stops afterwards.
 # Everything it writes goes to .edgefed/main-job/ (or $EDGEFED_RUN_DIR).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +28,11 @@ agent="$root/artifacts/bin/EdgeFed.Agent/release/edgefed-agent"
 sim="$root/artifacts/bin/EdgeFed.Emulator/release/edgefed-sim"
 token=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+pgdir=""
+cleanup() {
+  kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true
+  if [ -n "$pgdir" ]; then "$root/eng/postgres.sh" stop "$pgdir/server" || true; rm -rf "$pgdir"; fi
+}
 trap cleanup EXIT INT TERM
 
 wait_for() { # wait_for FILE PATTERN PID
@@ -38,8 +44,20 @@ wait_for() { # wait_for FILE PATTERN PID
   echo "main-job: timed out waiting for '$2' in $1" >&2; return 1
 }
 
-echo "== aggregator (SQLite: $out/aggregator.db; cells shown when 2 agents back them) =="
-EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__DatabasePath=$out/aggregator.db EDGEFED_Aggregator__MinAgentsPerCell=2 \
+store=(EDGEFED_Aggregator__DatabasePath="$out/aggregator.db"); store_name="SQLite: $out/aggregator.db"
+if [ "${EDGEFED_STORE:-sqlite}" = postgres ]; then
+  postgres=${EDGEFED_POSTGRES:-}
+  if [ -z "$postgres" ]; then
+    pgdir=$(mktemp -d /tmp/edgefed-main-job-pg-XXXXXX) && chmod 755 "$pgdir"
+    postgres=$("$root/eng/postgres.sh" start "$pgdir/server")
+  fi
+  store=(EDGEFED_Aggregator__Store=Postgres "EDGEFED_Aggregator__Postgres__ConnectionString=$postgres")
+  store_name="PostgreSQL: ${postgres%%;Password=*}"
+elif [ "${EDGEFED_STORE:-sqlite}" != sqlite ]; then
+  echo "main-job: EDGEFED_STORE must be sqlite (default) or postgres" >&2; exit 2
+fi
+echo "== aggregator ($store_name; cells shown when 2 agents back them) =="
+env "${store[@]}" EDGEFED_Aggregator__EnrolmentToken=$token EDGEFED_Aggregator__MinAgentsPerCell=2 \
 EDGEFED_Aggregator__Alerts__EvaluateEvery=00:00:05 EDGEFED_Aggregator__Http__Urls="$dashboard" EDGEFED_Aggregator__CatalogPath="$catalog" \
   "$aggregator" serve --urls http://127.0.0.1:0 >"$out/aggregator.log" 2>&1 &
 aggregator_pid=$!; pids+=($aggregator_pid); wait_for "$out/aggregator.log" 'Dashboard, HTTP API and metrics on' $aggregator_pid

@@ -32,7 +32,7 @@ echo "== PostgreSQL for the store's tests and drills =="
 # Debian's package may start its own cluster on 5432; the tests use a server of their own on a free port.
 pgdir=$(mktemp -d /tmp/edgefed-postgres-XXXXXX) && chmod 755 "$pgdir"
 EDGEFED_TEST_POSTGRES=$("$root/eng/postgres.sh" start "$pgdir/server")
-export EDGEFED_TEST_POSTGRES EDGEFED_TEST_POSTGRES_DIR="$pgdir/server"
+export EDGEFED_TEST_POSTGRES
 trap '"$root/eng/postgres.sh" stop "$pgdir/server" || true; rm -rf "$pgdir"' EXIT
 echo "PostgreSQL at $EDGEFED_TEST_POSTGRES"
 

@@ -12,8 +12,7 @@ public enum TestStore
 
 /// <summary>
 /// The real PostgreSQL server the tests use: <c>EDGEFED_TEST_POSTGRES</c> is its connection string (eng/test.sh starts
-/// one with eng/postgres.sh and sets it) and <c>EDGEFED_TEST_POSTGRES_DIR</c> its folder, for the drills that restart
-/// it. Each aggregator under test gets a database of its own, dropped afterwards.
+/// one with eng/postgres.sh and sets it). Each aggregator under test gets a database of its own, dropped afterwards.
 /// </summary>
 internal static class TestPostgres
 {
@@ -23,11 +22,6 @@ internal static class TestPostgres
             : throw new Xunit.Sdk.XunitException(
                 "This test needs a PostgreSQL server: set EDGEFED_TEST_POSTGRES to its Npgsql connection string. eng/test.sh installs Debian's " +
                 "postgresql and starts one (eng/postgres.sh start DIR prints the string).");
-
-    public static string Directory =>
-        Environment.GetEnvironmentVariable("EDGEFED_TEST_POSTGRES_DIR") is { Length: > 0 } dir
-            ? dir
-            : throw new Xunit.Sdk.XunitException("This drill restarts PostgreSQL: set EDGEFED_TEST_POSTGRES_DIR to the folder of eng/postgres.sh start (eng/test.sh does).");
 
     /// <summary>A new, empty database; its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync()
@@ -60,20 +54,25 @@ internal static class TestPostgres
         ["Aggregator:Postgres:ConnectionString"] = connectionString,
     };
 
-    /// <summary>Runs eng/postgres.sh (restart, stop, start) on the test server.</summary>
-    public static void Control(string command)
+    /// <summary>
+    /// Runs eng/postgres.sh (start, restart, stop) on a server of the caller's own in <paramref name="directory"/>: a
+    /// drill that restarts PostgreSQL must not take the shared server from the tests running beside it. Returns what
+    /// the script printed (for start, the connection string).
+    /// </summary>
+    public static string Control(string command, string directory)
     {
         var script = Path.Combine(EdgeFed.Agent.Tests.RepoPaths.Root, "eng", "postgres.sh");
         var info = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { script, command, Directory })
+        foreach (var arg in new[] { script, command, directory })
         {
             info.ArgumentList.Add(arg);
         }
 
         using var process = System.Diagnostics.Process.Start(info)!;
         var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEnd();
         Assert.True(process.WaitForExit(120_000), $"eng/postgres.sh {command} did not finish");
-        Assert.True(process.ExitCode == 0, $"eng/postgres.sh {command} failed: {error.Result}");
+        Assert.True(process.ExitCode == 0, $"eng/postgres.sh {command} failed (PostgreSQL from Debian's postgresql package is needed): {error.Result}");
+        return output.Trim();
     }
 }

@@ -55,6 +55,11 @@ public sealed partial class ReportStore
         return (kept, rows.Count - kept.Count, (uint)agents);
     }
 
+    /// <summary>When the latest report for a window starting in [from, to) arrived (ms since the epoch); null when none did.</summary>
+    public async Task<long?> LastArrivalAsync(long from, long to, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT MAX(received_at) FROM reports WHERE window_start >= @from AND window_start < @to",
+            r => r.IsDBNull(0) ? (long?)null : r.Long(0), cancellationToken, ("@from", from), ("@to", to))).Single();
+
     /// <summary>The start of the latest window in the upstream outbox; null when nothing was built yet.</summary>
     public async Task<long?> LastUpstreamWindowAsync(CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT MAX(window_start) FROM upstream_outbox", r => r.IsDBNull(0) ? (long?)null : r.Long(0), cancellationToken)).Single();

@@ -14,7 +14,8 @@ namespace EdgeFed.Aggregator.Upstream;
 /// <summary>
 /// A regional aggregator's link to a global one, as an agent of kind AGENT_KIND_AGGREGATOR. Every
 /// <see cref="UpstreamOptions.Every"/>, the replica that leads "upstream": builds a report for each window that closed
-/// (its end plus the grace period has passed) and had reports or blocks — the cells merged over its agents with
+/// (the grace period has passed since its end and since the last report for it arrived, so an agent's backlog for an
+/// old window is not cut in two) and had reports or blocks — the cells merged over its agents with
 /// k-anonymity applied here, the blocks merged by hash, the window start as its sequence number — into the outbox in
 /// the store; then sends the outbox oldest first and marks each report when its ack arrives. A cut-off global
 /// aggregator is caught up with when it answers again; a report sent twice is a duplicate there, counted once.
@@ -37,7 +38,7 @@ public sealed class UpstreamForwarder(ReportStore store, IOptions<AggregatorOpti
         }
 
         using var timer = new PeriodicTimer(Upstream.Every, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -62,7 +63,6 @@ public sealed class UpstreamForwarder(ReportStore store, IOptions<AggregatorOpti
                 Log.UpstreamFailed(logger, Upstream.Urls[_url], "store: " + ex.Message);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     private void Failed(bool enrolAgain, string reason)
@@ -79,15 +79,17 @@ public sealed class UpstreamForwarder(ReportStore store, IOptions<AggregatorOpti
     public async Task<int> BuildClosedWindowsAsync(CancellationToken cancellationToken)
     {
         var length = (long)Upstream.Window.TotalSeconds;
-        var closedBy = time.GetUtcNow().ToUnixTimeSeconds() - (long)Upstream.Grace.TotalSeconds;
+        var now = time.GetUtcNow();
+        var closedBy = now.ToUnixTimeSeconds() - (long)Upstream.Grace.TotalSeconds;
         var next = await store.LastUpstreamWindowAsync(cancellationToken) is { } last ? last + length : long.MinValue;
         var built = 0;
         while (built < MaxWindowsPerTick && await store.NextDataAsync(next, cancellationToken) is { } data)
         {
             var start = data >= 0 ? data / length * length : -((-data + length - 1) / length * length);
-            if (start + length > closedBy)
+            if (start + length > closedBy
+                || await store.LastArrivalAsync(start, start + length, cancellationToken) is { } arrived && arrived + (long)Upstream.Grace.TotalMilliseconds > now.ToUnixTimeMilliseconds())
             {
-                break;
+                break; // windows go upstream in order: the later ones wait for this one
             }
 
             var report = await BuildAsync(start, start + length, cancellationToken);

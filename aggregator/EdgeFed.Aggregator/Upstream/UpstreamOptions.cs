@@ -21,7 +21,10 @@ public sealed class UpstreamOptions
     /// <summary>The forwarded windows' length; windows are aligned to the epoch.</summary>
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long after its end a window is closed and forwarded: agents' late reports within it still count.</summary>
+    /// <summary>
+    /// How long after its end, and after the last report for it arrived, a window is closed and forwarded: agents'
+    /// late reports within it still count. Reports for a window already forwarded stay here only.
+    /// </summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often closed windows are looked for and the outbox drained.</summary>

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace EdgeFed.Aggregator.Tests.ScaleOut;
+
+/// <summary>
+/// The drill of issue 16: PostgreSQL is restarted (fast shutdown: open transactions roll back) while 100 agents
+/// stream reports to an aggregator on it, and a real agent (the `run` wiring) reports beside them. Reports are refused
+/// with UNAVAILABLE while it is down; the agents resume, no acknowledged report is lost and the set completes.
+/// </summary>
+public sealed class PostgresRestartDrillTests
+{
+    [Fact]
+    public async Task PostgresRestartedDuringIngest_LosesNoAcknowledgedReport_AndAgentsResume()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-pg-restart-").FullName;
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101); // the postgres user must reach its folder
+        }
+        var server = Path.Combine(directory, "server");
+        var connection = TestPostgres.Control("start", server);
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(connection) { Database = "postgres" }.ConnectionString;
+        try
+        {
+            await using var aggregator = await AggregatorHost.StartAsync(minAgents: 1, database: database);
+            aggregator.KeepDatabase = true; // the server itself goes with the folder
+            using var fleet = new FailoverFleet([aggregator.Address], agents: 100, reportsEach: 50, prefix: "restart");
+            await fleet.EnrollAsync();
+            var agentState = Path.Combine(directory, "agent");
+            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            using var agent = AgentHost(aggregator, agentState);
+            await agent.StartAsync(stop.Token);
+
+            var run = fleet.RunAsync(TimeSpan.FromMinutes(3));
+            while (fleet.Acked < fleet.Total * 3 / 10 && !run.IsCompleted)
+            {
+                await Task.Delay(10);
+            }
+
+            var ackedBefore = fleet.Acked;
+            await Task.Run(() => TestPostgres.Control("restart", server));
+            await run;
+            var agentBefore = await AgentReportsAsync(database);
+            while (await AgentReportsAsync(database) < agentBefore + 3)
+            {
+                await Task.Delay(200, stop.Token); // the real agent goes on after the restart
+            }
+
+            await agent.StopAsync(CancellationToken.None);
+
+            Assert.InRange(ackedBefore, 1, fleet.Total - 1);
+            Assert.True(fleet.Failovers > 0, "no stream noticed the restart");
+            Assert.Equal(fleet.Total, fleet.Acks.Count);
+            var stored = await ReplicaKillDrillTests.StoredAsync(database);
+            var agentSequences = await AgentSequencesAsync(database);
+            Assert.Equal(fleet.Total + agentSequences.Count, stored.Reports);
+            Assert.Equal(stored.Reports, stored.Distinct);
+            Assert.Equal(Enumerable.Range(1, agentSequences.Count).Select(i => (long)i), agentSequences); // the real agent: none lost, none twice
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            TestPostgres.Control("stop", server);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static IHost AgentHost(AggregatorHost aggregator, string state)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:AgentId"] = "real-agent", ["Agent:Region"] = "NO", ["Agent:AggregatorUrl"] = aggregator.Address.ToString(),
+            ["Agent:EnrolmentToken"] = AggregatorHost.Token, ["Agent:StateDirectory"] = state, ["Agent:Window"] = "00:00:01",
+        });
+        EdgeFed.Agent.Extensions.AgentExtensions.AddEdgeAgent(builder);
+        return builder.Build();
+    }
+
+    private static async Task<long> AgentReportsAsync(string database) => (await AgentSequencesAsync(database)).Count;
+
+    private static Task<List<long>> AgentSequencesAsync(string database) => ReplicaTests.SequencesAsync(database, "real-agent");
+}
