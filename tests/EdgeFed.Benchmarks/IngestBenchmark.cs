@@ -67,14 +67,111 @@ internal static class IngestBenchmark
         }
     }
 
+    /// <summary>
+    /// Issue 16's table: the same 1,000-agent flat-out workload on SQLite, on PostgreSQL with one aggregator replica,
+    /// and on PostgreSQL with two replicas (agents spread over them as AggregatorEndpoints spreads them), p50/p99 ack.
+    /// PostgreSQL is <c>EDGEFED_BENCH_POSTGRES</c> when set, else a throwaway server from eng/postgres.sh.
+    /// </summary>
+    public static async Task RunScaleOutAsync(int agents, TimeSpan duration)
+    {
+        Console.WriteLine($"Aggregator ingest by store: {agents} agents, one stream each, one report in flight, flat out, {duration.TotalSeconds:0} s per row");
+        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; load generator, aggregator replicas and PostgreSQL on this one machine");
+        var directory = Directory.CreateTempSubdirectory("edgefed-scaleout-bench-").FullName;
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101); // the postgres user must reach its folder
+        }
+        var own = Environment.GetEnvironmentVariable("EDGEFED_BENCH_POSTGRES") is not { Length: > 0 };
+        var server = own ? Postgres("start", Path.Combine(directory, "pg")) : Environment.GetEnvironmentVariable("EDGEFED_BENCH_POSTGRES")!;
+        try
+        {
+            var rows = new List<(string, Result)>();
+            await using (var sqlite = await StartAsync(stored: true, directory))
+            {
+                rows.Add(("SQLite (WAL, synchronous=FULL), 1 aggregator", await MeasureAsync([Address(sqlite)], agents, duration, rate: null)));
+            }
+
+            foreach (var replicas in new[] { 1, 2 })
+            {
+                var database = await CreateDatabaseAsync(server, $"edgefed_bench_{replicas}");
+                var settings = new Dictionary<string, string?> { ["Aggregator:Store"] = "Postgres", ["Aggregator:Postgres:ConnectionString"] = database };
+                var apps = new List<WebApplication>();
+                for (var i = 0; i < replicas; i++)
+                {
+                    apps.Add(await StartAsync(stored: true, directory, settings));
+                }
+
+                rows.Add(($"PostgreSQL 15 (synchronous_commit=on), {replicas} aggregator{(replicas > 1 ? "s" : "")}",
+                    await MeasureAsync(apps.Select(Address).ToList(), agents, duration, rate: null)));
+                foreach (var app in apps)
+                {
+                    await app.DisposeAsync();
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("| store | reports/s | p50 ack ms | p99 ack ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (name, r) in rows)
+            {
+                Console.WriteLine($"| {name} | {r.Rate:N0} | {r.P50:F1} | {r.P99:F1} |");
+            }
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (own)
+            {
+                Postgres("stop", Path.Combine(directory, "pg"));
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string server, string name)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using (var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using (var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    private static string Postgres(string command, string directory)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { Path.Combine(InferenceBenchmark.FindRoot(), "eng", "postgres.sh"), command, directory })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"eng/postgres.sh {command} failed (is Debian's postgresql installed?)");
+    }
+
     private static Uri Address(WebApplication app) => new(app.Urls.Single());
 
     private sealed record Result(double Rate, double P50, double P99);
 
-    private static async Task<Result> MeasureAsync(Uri address, int agents, TimeSpan duration, double? rate)
+    private static Task<Result> MeasureAsync(Uri address, int agents, TimeSpan duration, double? rate) => MeasureAsync([address], agents, duration, rate);
+
+    /// <summary>Agent i reports to replica i mod n (all enrol through the first: the replicas share their store).</summary>
+    private static async Task<Result> MeasureAsync(IReadOnlyList<Uri> replicas, int agents, TimeSpan duration, double? rate)
     {
-        using var channel = GrpcChannel.ForAddress(address);
-        var client = new AggregatorContract.AggregatorClient(channel);
+        var channels = replicas.Select(r => GrpcChannel.ForAddress(r)).ToList();
+        var clients = channels.Select(c => new AggregatorContract.AggregatorClient(c)).ToList();
+        var client = clients[0];
         var keys = new string[agents];
         for (var i = 0; i < agents; i++)
         {
@@ -89,7 +186,7 @@ internal static class IngestBenchmark
         var perAgent = rate is { } r ? TimeSpan.FromSeconds(agents / r) : TimeSpan.Zero;
         await Task.WhenAll(Enumerable.Range(0, agents).Select(async i =>
         {
-            using var call = client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + keys[i] } }));
+            using var call = clients[i % clients.Count].Report(new CallOptions(new Metadata { { "authorization", "Bearer " + keys[i] } }));
             var next = Stopwatch.GetTimestamp() + (long)(Random.Shared.NextDouble() * perAgent.TotalSeconds * Stopwatch.Frequency);
             for (var s = 0ul; !stop.IsCancellationRequested; s++)
             {
@@ -128,6 +225,7 @@ internal static class IngestBenchmark
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;
+        channels.ForEach(c => c.Dispose());
         var sorted = latencies.Order().ToArray();
         return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
     }
@@ -177,7 +275,7 @@ internal static class IngestBenchmark
         return report;
     }
 
-    private static async Task<WebApplication> StartAsync(bool stored, string directory)
+    private static async Task<WebApplication> StartAsync(bool stored, string directory, Dictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -189,6 +287,7 @@ internal static class IngestBenchmark
             ["Aggregator:MaxReportsPerSecondPerAgent"] = "1000000",
             ["Aggregator:ReportBurstPerAgent"] = "1000000",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
         if (stored)
         {

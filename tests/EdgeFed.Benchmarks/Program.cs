@@ -26,6 +26,14 @@ if (args is ["ingest", ..])
     return;
 }
 
+// ... -- scaleout [AGENTS] [SECONDS]: ingest on SQLite, PostgreSQL with one aggregator replica, and with two (issue 16).
+if (args is ["scaleout", ..])
+{
+    await IngestBenchmark.RunScaleOutAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20));
+    return;
+}
+
 // ... -- store [WRITERS] [SECONDS]: the aggregator's ReportStore alone (no transport), N writers with one report in flight.
 if (args is ["store", ..])
 {
