@@ -109,6 +109,13 @@ internal static class IngestBenchmark
                 }
             }
 
+            var alone = new EdgeFed.Aggregator.AggregatorOptions
+            {
+                Store = EdgeFed.Aggregator.StoreKind.Postgres, EnrolmentToken = Token,
+                Postgres = new EdgeFed.Aggregator.PostgresOptions { ConnectionString = await CreateDatabaseAsync(server, "edgefed_bench_alone") },
+            };
+            rows.Add(($"PostgreSQL storage alone (ReportStore, no transport), {agents} writers", await MeasureStoreAsync(alone, agents, duration)));
+
             Console.WriteLine();
             Console.WriteLine("| store | reports/s | p50 ack ms | p99 ack ms |");
             Console.WriteLine("|---|---:|---:|---:|");
@@ -231,9 +238,12 @@ internal static class IngestBenchmark
     }
 
     /// <summary>The store on its own: N writers each with one report in flight, no gRPC; where the durable path's limit lies.</summary>
-    private static async Task<Result> MeasureStoreAsync(string directory, int writers, TimeSpan duration)
+    private static Task<Result> MeasureStoreAsync(string directory, int writers, TimeSpan duration) =>
+        MeasureStoreAsync(new EdgeFed.Aggregator.AggregatorOptions { DatabasePath = Path.Combine(directory, "store-only.db"), EnrolmentToken = Token }, writers, duration);
+
+    private static async Task<Result> MeasureStoreAsync(EdgeFed.Aggregator.AggregatorOptions settings, int writers, TimeSpan duration)
     {
-        var options = Microsoft.Extensions.Options.Options.Create(new EdgeFed.Aggregator.AggregatorOptions { DatabasePath = Path.Combine(directory, "store-only.db"), EnrolmentToken = Token });
+        var options = Microsoft.Extensions.Options.Options.Create(settings);
         using var store = new EdgeFed.Aggregator.Storage.ReportStore(options);
         var latencies = new ConcurrentBag<double>();
         var stored = 0L;

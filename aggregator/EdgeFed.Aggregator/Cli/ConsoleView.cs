@@ -87,12 +87,13 @@ public sealed class ConsoleView
 
     private static Table Agents(Snapshot snapshot)
     {
-        var table = new Table().Title("agents").AddColumns("agent", "region", "kind", "last report (UTC)", "reports");
+        var table = new Table().Title("agents").AddColumns("agent", "region", "kind", "last report (UTC)", "reports", "agents behind");
         foreach (var agent in snapshot.Agents.Take(20))
         {
             table.AddRow(Markup.Escape(agent.AgentId), agent.Region, agent.Kind.ToString(),
                 agent.LastReport is { } last ? last.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "—",
-                agent.Reports.ToString(CultureInfo.InvariantCulture));
+                agent.Reports.ToString(CultureInfo.InvariantCulture),
+                agent.Kind == Protocol.V1.AgentKind.Aggregator ? agent.AgentsBehind.ToString(CultureInfo.InvariantCulture) : "");
         }
 
         return table;
