@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace EdgeFed.Aggregator.Tests.ScaleOut;
@@ -31,7 +29,7 @@ public sealed class PostgresRestartDrillTests
             await fleet.EnrollAsync();
             var agentState = Path.Combine(directory, "agent");
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            using var agent = AgentHost(aggregator, agentState);
+            using var agent = ReplicaTests.Agent("real-agent", aggregator.Address.ToString(), agentState);
             await agent.StartAsync(stop.Token);
 
             var run = fleet.RunAsync(TimeSpan.FromMinutes(3));
@@ -66,19 +64,6 @@ public sealed class PostgresRestartDrillTests
             TestPostgres.Control("stop", server);
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static IHost AgentHost(AggregatorHost aggregator, string state)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Agent:AgentId"] = "real-agent", ["Agent:Region"] = "NO", ["Agent:AggregatorUrl"] = aggregator.Address.ToString(),
-            ["Agent:EnrolmentToken"] = AggregatorHost.Token, ["Agent:StateDirectory"] = state, ["Agent:Window"] = "00:00:01",
-        });
-        EdgeFed.Agent.Extensions.AgentExtensions.AddEdgeAgent(builder);
-        return builder.Build();
     }
 
     private static async Task<long> AgentReportsAsync(string database) => (await AgentSequencesAsync(database)).Count;

@@ -107,7 +107,8 @@ public sealed class ReplicaTests
         }
     }
 
-    private static IHost Agent(string agentId, string urls, string state)
+    /// <summary>A real agent (the `run` wiring, no miners) in 1-second windows, reporting to <paramref name="urls"/> (`;`-separated replicas).</summary>
+    internal static IHost Agent(string agentId, string urls, string state)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
