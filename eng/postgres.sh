@@ -16,7 +16,13 @@ fi
 as=()
 if [ "$(id -u)" = 0 ]; then as=(runuser -u postgres --); fi
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
+cd / # the postgres user may not enter the caller's working directory
+if [ ${#as[@]} -gt 0 ] && ! "${as[@]}" test -w "$dir"; then
+  echo "postgres.sh: the postgres user cannot reach $dir: make its parent folders traversable (chmod o+x), e.g. a folder made with mktemp -d and chmod 755" >&2
+  exit 1
+fi
 data="$dir/data"
 
 start() {

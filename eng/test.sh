@@ -33,7 +33,7 @@ echo "== PostgreSQL for the store's tests and drills =="
 pgdir=$(mktemp -d /tmp/edgefed-postgres-XXXXXX) && chmod 755 "$pgdir"
 EDGEFED_TEST_POSTGRES=$("$root/eng/postgres.sh" start "$pgdir/server")
 export EDGEFED_TEST_POSTGRES
-trap '"$root/eng/postgres.sh" stop "$pgdir/server" || true; rm -rf "$pgdir"' EXIT
+trap '"$root/eng/postgres.sh" stop "$pgdir/server" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
 echo "PostgreSQL at $EDGEFED_TEST_POSTGRES"
 
 rm -rf "$results" && mkdir -p "$results"
