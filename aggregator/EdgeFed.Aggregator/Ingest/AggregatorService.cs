@@ -16,7 +16,7 @@ namespace EdgeFed.Aggregator.Ingest;
 /// </summary>
 public sealed partial class AggregatorService(
     ReportStore store, IngestLimiter limiter, ConcentrationQuery concentration, IOptions<AggregatorOptions> options, TimeProvider time,
-    Metrics.AggregatorMetrics metrics, ILogger<AggregatorService> logger)
+    Metrics.AggregatorMetrics metrics, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime, ILogger<AggregatorService> logger)
     : Protocol.V1.Aggregator.AggregatorBase
 {
     public override async Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context)
@@ -47,7 +47,23 @@ public sealed partial class AggregatorService(
         var enrolled = AgentAuthInterceptor.EnrolledOf(context);
         var agent = enrolled.Id;
         using var slot = limiter.OpenStream();
-        await foreach (var report in requestStream.ReadAllAsync(context.CancellationToken))
+        // A stopping aggregator ends its streams at once (UNAVAILABLE) instead of holding the shutdown until they end:
+        // its agents move to another replica without waiting, and what was not acknowledged goes there.
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await ReceiveAsync(requestStream, responseStream, agent, enrolled, call.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The aggregator is shutting down; send the rest to another replica or later."));
+        }
+    }
+
+    private async Task ReceiveAsync(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, string agent,
+        EnrolledAgent enrolled, CancellationToken cancellationToken)
+    {
+        await foreach (var report in requestStream.ReadAllAsync(cancellationToken))
         {
             metrics.ReportsReceived.Inc();
             limiter.TakeReport(agent);
@@ -60,7 +76,7 @@ public sealed partial class AggregatorService(
             bool stored;
             try
             {
-                stored = await store.StoreAsync(report, time.GetUtcNow(), context.CancellationToken);
+                stored = await store.StoreAsync(report, time.GetUtcNow(), cancellationToken);
             }
             catch (Exception ex) when (ReportStore.IsStoreError(ex))
             {
@@ -69,7 +85,7 @@ public sealed partial class AggregatorService(
                 throw new RpcException(new Status(StatusCode.Unavailable, "The store is unavailable; send again later."));
             }
 
-            await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, context.CancellationToken);
+            await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, cancellationToken);
             metrics.ReportsAcked.WithLabels(stored ? "false" : "true").Inc();
         }
     }

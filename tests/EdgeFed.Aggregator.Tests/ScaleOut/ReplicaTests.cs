@@ -97,6 +97,22 @@ public sealed class ReplicaTests
         }
     }
 
+    [Fact]
+    public async Task AStoppingReplica_EndsItsStreamsWithUnavailable_SoItsAgentsMoveOnAtOnce()
+    {
+        await using var host = await AggregatorHost.StartAsync(minAgents: 1);
+        var key = (await host.Client.EnrollAsync(new EnrollRequest { AgentId = "farm-1", EnrolmentToken = AggregatorHost.Token, Region = "CA" })).AgentKey;
+        using var call = host.Client.Report(new CallOptions(new Metadata { { "authorization", "Bearer " + key } }, DateTime.UtcNow.AddMinutes(1)));
+        await call.RequestStream.WriteAsync(ReportBuilder.Report("farm-1", 1, ReportBuilder.Cell("foundryusa", 100)));
+        Assert.True(await call.ResponseStream.MoveNext());
+
+        host.Lifetime.StopApplication(); // a rolling restart begins: the stream is open and idle
+        var ended = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unavailable, ended.StatusCode); // transient: the agent fails over rather than giving up
+        Assert.Contains("shutting down", ended.Status.Detail, StringComparison.Ordinal);
+    }
+
     private static double Received(AggregatorHost host) => host.Services.GetRequiredService<AggregatorMetrics>().ReportsReceived.Value;
 
     private static async Task WaitAsync(Func<bool> condition, CancellationToken cancellationToken)
