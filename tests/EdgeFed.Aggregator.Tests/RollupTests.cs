@@ -6,10 +6,7 @@ using Xunit;
 
 namespace EdgeFed.Aggregator.Tests;
 
-/// <summary>
-/// The roll-ups change how a range is read, never what it adds up to: before, after, and with late reports. Sums are
-/// compared to 12 significant digits: rolling changes the order of floating-point additions.
-/// </summary>
+/// <summary>The roll-ups change how a range is read, never what it adds up to: before, after, and with late reports.</summary>
 public class RollupTests
 {
     /// <summary>The store under test; the PostgreSQL run derives from this class.</summary>
@@ -59,22 +56,7 @@ public class RollupTests
             }
         }
 
-        async Task<string> SnapshotAsync()
-        {
-            var parts = new List<string>();
-            foreach (var (from, to) in new[] { (now.AddDays(-4), now), (now.AddHours(-37).AddMinutes(-13), now.AddHours(-2).AddMinutes(-29)), (now.AddMinutes(-200), now.AddMinutes(-10)) })
-            {
-                var (f, t) = (from.ToUnixTimeSeconds(), to.ToUnixTimeSeconds());
-                var pools = (await store.HashrateByAsync(Dimension.Pool, f, t, default)).OrderBy(c => c.Entity).ThenBy(c => c.Agent).Select(c => $"{c.Entity}/{c.Agent}={c.Value:G12}");
-                var shares = (await store.ShareHashrateByAsync(Dimension.Region, f, t, default)).OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value.ShareThs:G12}/{s.Value.ApiThs:G12}/{s.Value.Shares}/{s.Value.DisagreeingCells}");
-                var series = (await store.HashrateSeriesAsync(Dimension.Pool, f, t, 3600, 0, default)).OrderBy(b => b.Bucket).ThenBy(b => b.Entity).ThenBy(b => b.Agent).Select(b => $"{b.Bucket}/{b.Entity}/{b.Agent}={b.Value:G12}");
-                var seconds = (await store.HashrateSecondsByAgentAsync(f, t, default)).OrderBy(a => a.Key).Select(a => $"{a.Key}={a.Value:G12}");
-                var kinds = (await store.ReportingAgentsByKindAsync(f, t, default)).Select(k => $"{k.Key}={k.Value}");
-                parts.Add(string.Join(";", [.. pools, "|", .. shares, "|", .. series, "|", .. seconds, "|", .. kinds, $"agents={await store.CountAgentsAsync(f, t, default)}"]));
-            }
-
-            return string.Join("\n", parts);
-        }
+        Task<string> SnapshotAsync() => StoreSnapshot.TakeAsync(store, now);
 
         foreach (var report in reports.Take(reports.Count - 30))
         {
