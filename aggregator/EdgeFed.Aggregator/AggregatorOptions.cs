@@ -65,11 +65,28 @@ public sealed class AggregatorOptions : IValidatableObject
     [Range(0.05, 1.0)]
     public double MaxAgentWeight { get; set; } = 0.8;
 
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            return ex.Message; // Npgsql names the keyword, never echoes a password's value
+        }
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Store == StoreKind.Postgres && string.IsNullOrWhiteSpace(Postgres.ConnectionString))
         {
             yield return new ValidationResult("Aggregator:Postgres:ConnectionString is required when Aggregator:Store is Postgres.", [nameof(Postgres)]);
+        }
+        else if (Store == StoreKind.Postgres && ConnectionStringProblem(Postgres.ConnectionString) is { } problem)
+        {
+            yield return new ValidationResult($"Aggregator:Postgres:ConnectionString is not a valid Npgsql connection string: {problem}", [nameof(Postgres)]);
         }
 
         if (RegionalEnrolmentToken.Length is > 0 and < 16)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeFed.Aggregator.Extensions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -38,23 +39,28 @@ public static class ServeCommand
             }
         });
         builder.AddAggregator();
-        await using var app = builder.Build().MapAggregator();
+        // Options are validated, and the store opened, as the endpoints are mapped and the host starts: a bad setting or
+        // an unreachable store stops here with one line naming it (exit 2), not a stack trace.
+        WebApplication? started = null;
         try
         {
-            await app.StartAsync(cancellationToken);
+            started = builder.Build().MapAggregator();
+            await started.StartAsync(cancellationToken);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException || Storage.ReportStore.IsStoreError(ex))
         {
-            await Console.Error.WriteLineAsync($"edgefed-aggregator: invalid configuration: {string.Join("; ", ex.Failures)}");
-            return 2;
-        }
-        catch (Exception ex) when (Storage.ReportStore.IsStoreError(ex))
-        {
-            var store = Storage.ReportStore.Describe(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value);
-            await Console.Error.WriteLineAsync($"edgefed-aggregator: cannot open the store ({store}): {ex.Message}");
+            await Console.Error.WriteLineAsync(ex is OptionsValidationException invalid
+                ? $"edgefed-aggregator: invalid configuration: {string.Join("; ", invalid.Failures)}"
+                : $"edgefed-aggregator: cannot open the store ({Storage.ReportStore.Describe(builder.Configuration.GetSection(AggregatorOptions.Section).Get<AggregatorOptions>() ?? new())}): {ex.Message}");
+            if (started is not null)
+            {
+                await started.DisposeAsync();
+            }
+
             return 2;
         }
 
+        await using var app = started;
         var http = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.Select(a => a.ToString()).ToHashSet();
         var logger = app.Services.GetRequiredService<ILogger<AggregatorOptions>>();
         Log.Listening(logger, string.Join(", ", app.Urls.Where(u => !http.Contains(u + "/"))),

@@ -19,10 +19,8 @@ public sealed class ReplicaTests
     [Fact]
     public async Task RealAgent_FailsOverToTheOtherReplica_AndReturnsToItsOwn_WithNothingLostOrDoubled()
     {
-        var database = await TestPostgres.CreateDatabaseAsync();
-        var a = await AggregatorHost.StartAsync(minAgents: 1, database: database);
-        await using var b = await AggregatorHost.StartAsync(minAgents: 1, database: database);
-        (a.KeepDatabase, b.KeepDatabase) = (true, true);
+        var (database, a, b) = await TwoReplicasAsync();
+        await using var _ = b;
         try
         {
             const string agentId = "failover-agent";
@@ -56,10 +54,8 @@ public sealed class ReplicaTests
     [Fact]
     public async Task AnAlert_IsRaisedOnce_WhicheverReplicaEvaluates_AndOneReplicaLeadsAtATime()
     {
-        var database = await TestPostgres.CreateDatabaseAsync();
-        var a = await AggregatorHost.StartAsync(minAgents: 1, database: database);
-        await using var b = await AggregatorHost.StartAsync(minAgents: 1, database: database);
-        (a.KeepDatabase, b.KeepDatabase) = (true, true);
+        var (database, a, b) = await TwoReplicasAsync();
+        await using var _ = b;
         try
         {
             var key = (await a.Client.EnrollAsync(new EnrollRequest { AgentId = "node-a", EnrolmentToken = AggregatorHost.Token, Region = "CA", Kind = AgentKind.Node })).AgentKey;
@@ -111,6 +107,16 @@ public sealed class ReplicaTests
 
         Assert.Equal(StatusCode.Unavailable, ended.StatusCode); // transient: the agent fails over rather than giving up
         Assert.Contains("shutting down", ended.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Two replicas (in this process) on a new database of their own, which outlives them until the test drops it.</summary>
+    private static async Task<(string Database, AggregatorHost A, AggregatorHost B)> TwoReplicasAsync()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync();
+        var a = await AggregatorHost.StartAsync(minAgents: 1, database: database);
+        var b = await AggregatorHost.StartAsync(minAgents: 1, database: database);
+        (a.KeepDatabase, b.KeepDatabase) = (true, true);
+        return (database, a, b);
     }
 
     private static double Received(AggregatorHost host) => host.Services.GetRequiredService<AggregatorMetrics>().ReportsReceived.Value;
