@@ -4,6 +4,7 @@
 # and the bytes of raw miner replies it read against the bytes it sent (the bandwidth reduction factor).
 # Usage: eng/measure-agent.sh [MINERS] [SECONDS]. Files in .edgefed/measure-agent/. EDGEFED_AGENT_BIN runs another
 # agent binary (e.g. a self-contained bundle's edgefed-agent) instead of the build output.
+# EDGEFED_AGENT_ARGS adds arguments to the agent (e.g. --Agent:MetricsUrl=http://127.0.0.1:9464/metrics).
 set -euo pipefail
 miners=${1:-1000}
 seconds=${2:-300}
@@ -34,7 +35,7 @@ done
 
 DOTNET_GCHeapHardLimit=${EDGEFED_HEAP_LIMIT:-0x4000000} "$agent" run --Agent:AgentId=measure --Agent:Region=CA --Agent:AggregatorUrl="$url" --Agent:EnrolmentToken="$token" \
   --Agent:StateDirectory="$out/agent-state" --Agent:Window=00:01:00 --Agent:Polling:Interval=00:00:10 \
-  --Agent:Polling:ManifestFile="$out/farm.json" >"$out/agent.log" 2>&1 &
+  --Agent:Polling:ManifestFile="$out/farm.json" ${EDGEFED_AGENT_ARGS:-} >"$out/agent.log" 2>&1 &
 agent_pid=$!
 pids+=($agent_pid)
 ticks=$(getconf CLK_TCK)

@@ -1,3 +1,4 @@
+using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
 using EdgeFed.Protocol.V1;
 
@@ -30,7 +31,7 @@ public sealed class AgentOptions
     public string? AggregatorUrls { get; set; }
 
     /// <summary>How long an agent that failed over stays away from its preferred replica before trying it again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Agent:AggregatorReturnAfter must be between 00:00:01 and 1.00:00:00.")]
+    [TimeSpanRange("00:00:01", "1.00:00:00", ErrorMessage = "Agent:AggregatorReturnAfter must be between 00:00:01 and 1.00:00:00.")]
     public TimeSpan AggregatorReturnAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The replicas to use: <see cref="AggregatorUrls"/> when set, else the one <see cref="AggregatorUrl"/>.</summary>
@@ -54,7 +55,7 @@ public sealed class AgentOptions
     public string StateDirectory { get; set; } = "edgefed-agent-state";
 
     /// <summary>Length of an aggregation window.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Agent:Window must be between 00:00:01 and 01:00:00.")]
+    [TimeSpanRange("00:00:01", "01:00:00", ErrorMessage = "Agent:Window must be between 00:00:01 and 01:00:00.")]
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Pool catalogue ({id, name, addresses, tags, link} list); empty: the built-in one.</summary>

@@ -15,7 +15,7 @@ internal static class TestFarm
         var options = new FarmOptions { Miners = miners, Seed = seed, FaultyFraction = faulty, BaseAddress = baseAddress, Port = 0, HttpPort = 0, V3Port = 0, GrpcPort = 0, Ramp = TimeSpan.FromSeconds(2) };
         var farm = FarmEmulator.Start(FarmPlanner.Plan(options).Select(adjust ?? (p => p)).ToList(), options, TimeProvider.System);
         var manifest = Path.Combine(directory, $"farm-{seed}.json");
-        await File.WriteAllTextAsync(manifest, EdgeFed.Agent.Cli.CliJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
+        await File.WriteAllTextAsync(manifest, EdgeFed.Emulator.Cli.SimJson.Serialize(farm.Miners.Select(m => new { m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family })));
         return (farm, manifest);
     }
 

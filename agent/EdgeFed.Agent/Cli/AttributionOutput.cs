@@ -19,7 +19,7 @@ public static class AttributionOutput
 
         try
         {
-            var groups = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, List<string>>>(File.ReadAllText(path))
+            var groups = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(path), Internal.AgentJsonContext.Default.DictionaryStringListString)
                          ?? throw new DecodeException($"Proxy groups '{path}' are empty.");
             return new ProxyGroups(groups.ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Value));
         }
@@ -29,29 +29,18 @@ public static class AttributionOutput
         }
     }
 
-    public static object Pool(PoolAttribution pool, ProxyGroups groups) => new
-    {
-        name = pool.Name,
-        id = pool.Id,
-        slug = pool.Slug,
-        method = pool.Method,
-        evidence = pool.Evidence,
-        templateProvider = groups.ProviderOf(pool.Slug),
-    };
+    public static PoolJson Pool(PoolAttribution pool, ProxyGroups groups) =>
+        new(pool.Name, pool.Id, pool.Slug, pool.Method, pool.Evidence, groups.ProviderOf(pool.Slug));
 
-    public static object Coinbase(CoinbaseInfo coinbase, PoolAttribution pool, ProxyGroups groups) => new
-    {
-        height = coinbase.Height,
-        scriptSigHex = coinbase.ScriptSigHex,
-        scriptSigAscii = coinbase.ScriptSigAscii,
-        segwit = coinbase.Segwit,
-        outputs = coinbase.Outputs.Select(o => new { type = o.Type, address = o.Address, valueSats = o.ValueSats, scriptHex = o.ScriptHex }),
-        commitments = coinbase.Commitments.Select(c => new { kind = c.Kind, data = c.DataHex }),
-        pool = Pool(pool, groups),
-    };
+    public static CoinbaseJson Coinbase(CoinbaseInfo coinbase, PoolAttribution pool, ProxyGroups groups) => new(
+        coinbase.Height, coinbase.ScriptSigHex, coinbase.ScriptSigAscii, coinbase.Segwit,
+        [.. coinbase.Outputs.Select(o => new CoinbaseOutputJson(o.Type, o.Address, o.ValueSats, o.ScriptHex))],
+        Commitments(coinbase), Pool(pool, groups));
+
+    public static IReadOnlyList<CommitmentJson> Commitments(CoinbaseInfo coinbase) => [.. coinbase.Commitments.Select(c => new CommitmentJson(c.Kind, c.DataHex))];
 
     /// <summary>Runs a decode, printing JSON to stdout or a clear error to stderr (exit 1).</summary>
-    public static async Task<int> RunAsync(string command, Func<object> decode)
+    public static async Task<int> RunAsync<T>(string command, Func<T> decode)
     {
         try
         {

@@ -60,11 +60,9 @@ public static class ClassifyCommand
 
                 var classification = new MinerClassifier(set).Classify([window])[0];
                 var pool = new PoolUrlResolver(AttributionOutput.Catalog(result.GetValue(catalog))).Resolve(window[^1].PoolUrl);
-                Console.WriteLine(CliJson.Serialize(new
-                {
+                Console.WriteLine(CliJson.Serialize(new ClassifyJson(
                     classification.Model, classification.Vendor, classification.Health, classification.DecidedBy, classification.Probabilities,
-                    classification.ModelDecidedBy, classification.ModelProbability, classification.Confidence, Pool = pool.Slug, Family = window[^1].Family,
-                }));
+                    classification.ModelDecidedBy, classification.ModelProbability, classification.Confidence, pool.Slug, window[^1].Family)));
                 return 0;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PollException or System.Text.Json.JsonException or Attribution.Bitcoin.DecodeException)

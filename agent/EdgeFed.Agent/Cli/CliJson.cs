@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Cli;
 
@@ -9,7 +11,9 @@ public static class CliJson
     {
         WriteIndented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // stratum+tcp, not stratum\u002Btcp
+        TypeInfoResolver = AgentJsonContext.Default,
     };
 
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
+    /// <summary>Serialises one of the shapes in <see cref="AgentJsonContext"/>; any other type is a programming error.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
 }

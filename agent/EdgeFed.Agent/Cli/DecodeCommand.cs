@@ -34,24 +34,11 @@ public static class DecodeCommand
             var pool = new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(job.Coinbase);
             var proxyGroups = AttributionOutput.Groups(result.GetValue(groups));
             var coinbaseJson = AttributionOutput.Coinbase(job.Coinbase, pool, proxyGroups);
-            return new
-            {
-                jobId = job.JobId,
-                prevHash = job.PrevHash,
-                version = job.Version,
-                nbits = job.NBits,
-                ntime = job.NTime,
-                cleanJobs = job.CleanJobs,
-                merkleBranches = job.MerkleBranches,
-                extranonceBytes = job.ExtranonceBytes,
-                templateFingerprint = job.TemplateFingerprint,
-                coinbase = coinbaseJson,
-                height = job.Coinbase.Height,
-                scriptSigAscii = job.Coinbase.ScriptSigAscii,
-                outputs = job.Coinbase.Outputs.Select(o => new { type = o.Type, address = o.Address, valueSats = o.ValueSats }),
-                commitments = job.Coinbase.Commitments.Select(c => new { kind = c.Kind, data = c.DataHex }),
-                pool = AttributionOutput.Pool(pool, proxyGroups),
-            };
+            return new NotifyJson(
+                job.JobId, job.PrevHash, job.Version, job.NBits, job.NTime, job.CleanJobs, job.MerkleBranches, job.ExtranonceBytes,
+                job.TemplateFingerprint, coinbaseJson, job.Coinbase.Height, job.Coinbase.ScriptSigAscii,
+                [.. job.Coinbase.Outputs.Select(o => new NotifyOutputJson(o.Type, o.Address, o.ValueSats))],
+                AttributionOutput.Commitments(job.Coinbase), AttributionOutput.Pool(pool, proxyGroups));
         }));
 
         command.Subcommands.Add(coinbase);

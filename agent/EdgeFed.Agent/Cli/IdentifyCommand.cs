@@ -17,11 +17,8 @@ public static class IdentifyCommand
             var parsed = NodeBlock.Parse(File.ReadAllText(result.GetValue(file)!));
             var pool = new PoolAttributor(AttributionOutput.Catalog(result.GetValue(catalog))).Attribute(parsed.Coinbase);
             var proxyGroups = AttributionOutput.Groups(result.GetValue(groups));
-            return new
-            {
-                height = parsed.Height, hash = parsed.Hash, pool = AttributionOutput.Pool(pool, proxyGroups),
-                coinbase = AttributionOutput.Coinbase(parsed.Coinbase, pool, proxyGroups),
-            };
+            return new IdentifyJson(parsed.Height, parsed.Hash, AttributionOutput.Pool(pool, proxyGroups),
+                AttributionOutput.Coinbase(parsed.Coinbase, pool, proxyGroups));
         }));
         return new Command("identify", "Identify who built a block.") { catalog, groups, block };
     }

@@ -80,20 +80,12 @@ public static class PollCommand
         process.Refresh();
         var cpuMs = (process.TotalProcessorTime - cpuStart).TotalMilliseconds;
         var polls = (double)endpoints.Count * cycles;
-        Console.WriteLine(CliJson.Serialize(new
-        {
-            miners = endpoints.Count,
-            cycles,
-            families = FamilySummary.Of(samples),
-            cost = new
-            {
-                wallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 2),
-                cpuMsPer1000Polls = Math.Round(cpuMs / polls * 1000, 1),
-                rssMiB = Math.Round(process.WorkingSet64 / 1048576.0, 1),
-                peakRssMiB = Math.Round(peakRss / 1048576.0, 1),
-                managedHeapMiB = Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1),
-            },
-        }));
+        Console.WriteLine(CliJson.Serialize(new PollJson(endpoints.Count, cycles, FamilySummary.Of(samples), new PollCostJson(
+            Math.Round(wall.Elapsed.TotalSeconds, 2),
+            Math.Round(cpuMs / polls * 1000, 1),
+            Math.Round(process.WorkingSet64 / 1048576.0, 1),
+            Math.Round(peakRss / 1048576.0, 1),
+            Math.Round(GC.GetTotalMemory(false) / 1048576.0, 1)))));
         return 0;
     }
 

@@ -1,3 +1,4 @@
+using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
 
 namespace EdgeFed.Agent.Collectors;
@@ -6,7 +7,7 @@ namespace EdgeFed.Agent.Collectors;
 public sealed class PollOptions
 {
     /// <summary>Per request (connect + reply). One slow miner costs this much, and only for itself.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Agent:Polling:RequestTimeout must be between 50 ms and 1 minute.")]
+    [TimeSpanRange("00:00:00.050", "00:01:00", ErrorMessage = "Agent:Polling:RequestTimeout must be between 50 ms and 1 minute.")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Miners polled at once; the rest wait their turn.</summary>
@@ -14,7 +15,7 @@ public sealed class PollOptions
     public int MaxConcurrentPolls { get; set; } = 64;
 
     /// <summary>Time between the starts of two poll cycles (every miner once per cycle).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Agent:Polling:Interval must be between 00:00:00.100 and 01:00:00.")]
+    [TimeSpanRange("00:00:00.100", "01:00:00", ErrorMessage = "Agent:Polling:Interval must be between 00:00:00.100 and 01:00:00.")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Miners to poll, by host and port (family detected when not given).</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeFed.Agent.Internal;
 using EdgeFed.Agent.Collectors.Parsing;
 using EdgeFed.Agent.Collectors.Transport;
 using Grpc.Core;
@@ -30,6 +31,82 @@ public sealed class PollSession(
     /// <summary>A CGMiner-style command (<c>{"command":...}</c>) or a btminer one (<c>{"cmd":...}</c>).</summary>
     public Task<JsonElement?> CommandAsync(string command, string key = "command") =>
         RunAsync(command, () => CgminerTransport.QueryAsync(endpoint.Host, endpoint.Port, $"{{\"{key}\":\"{command}\"}}", timeout, cancellationToken));
+
+    /// <summary>
+    /// Several CGMiner commands in one connection (<c>{"command":"stats+summary+pools"}</c>), as cgminer-based firmware
+    /// joins them: one object keyed by command, each value a one-element array holding that command's reply. The
+    /// replies come back in the order asked; each is checked like a reply of its own. A device that does not answer
+    /// costs one timeout, recorded on the first command. Firmware that refuses the join (an error STATUS, or a reply
+    /// without every command) is asked one command per connection, now and from then on; a garbled reply to the join
+    /// falls back for this poll only.
+    /// </summary>
+    public async Task<JsonElement?[]> CommandsAsync(params string[] commands)
+    {
+        var key = endpoint.ToString();
+        if (!_unreachable && !transports.JoinRefused.ContainsKey(key))
+        {
+            var joined = string.Join('+', commands);
+            try
+            {
+                var raw = await CgminerTransport.QueryAsync(endpoint.Host, endpoint.Port, $"{{\"command\":\"{joined}\"}}", timeout, cancellationToken);
+                AgentCounters.AddRawReply(raw.Length);
+                if (raw.Length > 0 && !raw.AsSpan().StartsWith("HTTP/"u8) && LenientJson.Parse(raw) is var reply && Split(reply, commands) is { } parts)
+                {
+                    Texts?.Add(reply.GetRawText());
+                    return parts;
+                }
+
+                if (raw.Length > 0 && !raw.AsSpan().StartsWith("HTTP/"u8))
+                {
+                    transports.JoinRefused[key] = true;
+                }
+            }
+            catch (PollException ex) when (ex.Kind is PollErrorKind.ConnectionRefused or PollErrorKind.Timeout or PollErrorKind.ConnectionReset)
+            {
+                Fail(commands[0], ex);
+                return new JsonElement?[commands.Length];
+            }
+            catch (PollException)
+            {
+                // Garbled (truncated, malformed): ask one command at a time below, which names what fails.
+            }
+        }
+
+        var replies = new JsonElement?[commands.Length];
+        for (var i = 0; i < commands.Length; i++)
+        {
+            replies[i] = await CommandAsync(commands[i]);
+        }
+
+        return replies;
+    }
+
+    /// <summary>The parts of a joined reply, each checked for its STATUS; null when the reply is not a join of all of them.</summary>
+    private JsonElement?[]? Split(JsonElement reply, string[] commands)
+    {
+        if (reply.ValueKind != JsonValueKind.Object ||
+            commands.Any(c => !reply.TryGetProperty(c, out var part) || part.ValueKind != JsonValueKind.Array || part.GetArrayLength() == 0))
+        {
+            return null;
+        }
+
+        var parts = new JsonElement?[commands.Length];
+        for (var i = 0; i < commands.Length; i++)
+        {
+            var part = reply.GetProperty(commands[i])[0];
+            try
+            {
+                CgminerReply.CheckStatus(part);
+                parts[i] = part;
+            }
+            catch (PollException ex)
+            {
+                Fail(commands[i], ex);
+            }
+        }
+
+        return parts;
+    }
 
     /// <summary>A command whose reply describes the device (version, model): served from the cache while fresh.</summary>
     public async Task<JsonElement?> StaticCommandAsync(string command, string key = "command")
@@ -95,7 +172,7 @@ public sealed class PollSession(
         var key = endpoint.ToString();
         for (var attempt = 0; attempt < 2; attempt++)
         {
-            var body = JsonSerializer.Serialize(new { query });
+            var body = JsonSerializer.Serialize(new GraphqlRequest(query), AgentJsonContext.Default.GraphqlRequest);
             var reply = await RunAsync(name, async () =>
             {
                 var (bytes, _) = await transports.Http.PostJsonAsync(endpoint.Host, endpoint.Port, "/graphql", body,
@@ -127,11 +204,10 @@ public sealed class PollSession(
 
     private async Task<bool> GraphqlLoginAsync(string key)
     {
-        var login = JsonSerializer.Serialize(new
-        {
-            query = "mutation ($username: String!, $password: String!) { auth { login(username: $username, password: $password) { ... on VoidResult { void } } } }",
-            variables = new { username = transports.Options.BraiinsUser, password = transports.Options.BraiinsGraphqlPassword },
-        });
+        var login = JsonSerializer.Serialize(new GraphqlRequest(
+            "mutation ($username: String!, $password: String!) { auth { login(username: $username, password: $password) { ... on VoidResult { void } } } }",
+            new Dictionary<string, string> { ["username"] = transports.Options.BraiinsUser, ["password"] = transports.Options.BraiinsGraphqlPassword }),
+            AgentJsonContext.Default.GraphqlRequest);
         try
         {
             var (_, session) = await transports.Http.PostJsonAsync(endpoint.Host, endpoint.Port, "/graphql", login, null, timeout, cancellationToken);
@@ -238,3 +314,9 @@ public sealed class PollSession(
         _unreachable |= ex.Kind is PollErrorKind.ConnectionRefused or PollErrorKind.Timeout or PollErrorKind.ConnectionReset;
     }
 }
+
+/// <summary>A GraphQL request body: the query and, for the login mutation, its variables.</summary>
+public sealed record GraphqlRequest(
+    string Query,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, string>? Variables = null);

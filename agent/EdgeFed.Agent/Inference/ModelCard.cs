@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Inference;
 
@@ -9,13 +10,11 @@ namespace EdgeFed.Agent.Inference;
 public sealed record ModelCard(string Name, string Input, string Output, IReadOnlyList<string> Features, IReadOnlyList<string> Classes,
     IReadOnlyDictionary<string, string>? Vendors)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public static ModelCard Load(string path)
     {
         try
         {
-            var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), Json);
+            var card = JsonSerializer.Deserialize(File.ReadAllText(path), AgentJsonContext.Default.ModelCard);
             return card is { Name.Length: > 0, Input.Length: > 0, Output.Length: > 0, Features.Count: > 0, Classes.Count: > 1 }
                 ? card
                 : throw new InvalidDataException($"Model card '{path}' lacks name, input, output, features or classes.");

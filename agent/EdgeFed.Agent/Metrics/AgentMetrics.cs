@@ -4,8 +4,8 @@ using Prometheus;
 namespace EdgeFed.Agent.Metrics;
 
 /// <summary>
-/// The agent's local Prometheus metrics, for the farm's own Grafana: polls, poll errors by kind, and miners per health
-/// class from the last cycle. They stay on the board (served on <c>Agent:MetricsUrl</c> only when it is set); nothing
+/// The agent's local Prometheus metrics, for the farm's own Grafana: polls, poll errors by kind, miners per health
+/// class from the last cycle, and the process's memory. They stay on the board (served on <c>Agent:MetricsUrl</c> only when it is set); nothing
 /// here goes to the aggregator.
 /// </summary>
 public sealed class AgentMetrics
@@ -18,6 +18,18 @@ public sealed class AgentMetrics
         Miners = factory.CreateGauge("edgefed_agent_miners", "Miners per health class in the last poll cycle.", "health");
         HashrateThs = factory.CreateGauge("edgefed_agent_hashrate_ths", "Summed hashrate the miners reported in the last poll cycle (TH/s).");
         Cycles = factory.CreateCounter("edgefed_agent_poll_cycles_total", "Poll cycles completed.");
+
+        // Memory, read at each scrape: a small board's budget is the first thing an operator watches.
+        var resident = factory.CreateGauge("edgefed_agent_resident_memory_bytes", "Resident set size of the agent process.");
+        var heap = factory.CreateGauge("edgefed_agent_gc_heap_bytes", "Managed heap size after the last garbage collection.");
+        var committed = factory.CreateGauge("edgefed_agent_gc_committed_bytes", "Memory the garbage collector has committed.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var gc = GC.GetGCMemoryInfo();
+            resident.Set(Environment.WorkingSet);
+            heap.Set(gc.HeapSizeBytes);
+            committed.Set(gc.TotalCommittedBytes);
+        });
     }
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();

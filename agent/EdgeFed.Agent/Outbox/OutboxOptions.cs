@@ -1,3 +1,4 @@
+using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
 
 namespace EdgeFed.Agent.Outbox;
@@ -25,6 +26,6 @@ public sealed class OutboxOptions
     public double DrainRatePerSecond { get; set; } = 5;
 
     /// <summary>How long to wait for a report's ack before the stream is presumed dead (a blackholed link) and reopened.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Agent:Outbox:AckTimeout must be between 100 ms and 10 minutes.")]
+    [TimeSpanRange("00:00:00.100", "00:10:00", ErrorMessage = "Agent:Outbox:AckTimeout must be between 100 ms and 10 minutes.")]
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -53,7 +53,7 @@ public static class SimulateCommand
     public static async Task<int> RunAsync(FarmOptions options, int durationSeconds, string? manifestPath, CancellationToken cancellationToken)
     {
         await using var farm = FarmEmulator.Start(FarmPlanner.Plan(options), options, TimeProvider.System);
-        var manifest = CliJson.Serialize(farm.Miners.Select(m => new FarmManifestEntry(
+        var manifest = SimJson.Serialize(farm.Miners.Select(m => new FarmManifestEntry(
             m.Endpoint.Host, m.Endpoint.Port, m.Miner.Family, m.Miner.Model.Name, m.Miner.PoolUrl, m.Miner.Behaviours)));
         if (manifestPath is not null)
         {

@@ -49,7 +49,7 @@ public static class SimulateNodeCommand
             }
 
             await using var node = await BitcoinRpcEmulator.StartAsync(result.GetValue(user)!, result.GetValue(password)!, labels.FirstOrDefault().Height);
-            var json = CliJson.Serialize(new { Url = node.Url.ToString(), User = result.GetValue(user), Password = result.GetValue(password), Blocks = labels.Count });
+            var json = SimJson.Serialize(new { Url = node.Url.ToString(), User = result.GetValue(user), Password = result.GetValue(password), Blocks = labels.Count });
             if (result.GetValue(manifest) is { } path)
             {
                 await File.WriteAllTextAsync(path, json, cancellationToken);

@@ -9,7 +9,40 @@ public static class ReplyRenderer
 {
     public static byte[] CgminerReply(string command, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)
     {
-        var reply = miner.Family switch
+        var reply = command.Contains('+', StringComparison.Ordinal) ? Joined(command, miner, truth) : Single(command, miner, truth);
+        var bytes = CgminerJson.Bytes(reply ?? CgminerJson.Error("cgminer", "Invalid command"));
+        return malformed ? Spoil(bytes, random) : bytes;
+    }
+
+    /// <summary>
+    /// cgminer's joined commands (<c>stats+summary+pools</c>): one object keyed by command, each value a one-element
+    /// array holding that command's reply. bmminer, LUXminer and Avalon's cgminer join; the other firmware here answer a
+    /// joined command as an unknown one, so agents must fall back to one command per connection.
+    /// </summary>
+    private static JsonObject? Joined(string command, EmulatedMiner miner, MinerTruth truth)
+    {
+        if (miner.Family is not (MinerFamily.Antminer or MinerFamily.LuxOs or MinerFamily.Avalon))
+        {
+            return null;
+        }
+
+        var joined = new JsonObject();
+        foreach (var part in command.Split('+'))
+        {
+            if (joined.ContainsKey(part) || Single(part, miner, truth) is not { } reply)
+            {
+                return CgminerJson.Error("cgminer", $"Invalid joined command '{part}'");
+            }
+
+            joined[part] = new JsonArray(reply);
+        }
+
+        joined["id"] = 1;
+        return joined;
+    }
+
+    private static JsonObject? Single(string command, EmulatedMiner miner, MinerTruth truth) =>
+        miner.Family switch
         {
             MinerFamily.Antminer or MinerFamily.LuxOs => AntminerReplies.Render(command, miner, truth),
             MinerFamily.Whatsminer => WhatsminerReplies.Render(command, miner, truth),
@@ -19,9 +52,6 @@ public static class ReplyRenderer
             MinerFamily.Sealminer => SealminerReplies.Render(command, miner, truth),
             _ => null,
         };
-        var bytes = CgminerJson.Bytes(reply ?? CgminerJson.Error("cgminer", "Invalid command"));
-        return malformed ? Spoil(bytes, random) : bytes;
-    }
 
     /// <summary>The HTTP JSON families (AxeOS, ePIC, Proto): the body for a GET of <paramref name="path"/>, or null (404).</summary>
     public static byte[]? Http(string path, EmulatedMiner miner, MinerTruth truth, Random random, bool malformed)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace EdgeFed.Protocol.Domain;
 
@@ -17,7 +18,7 @@ public static class PoolList
     {
         try
         {
-            var pools = JsonSerializer.Deserialize<List<PoolEntry>>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+            var pools = JsonSerializer.Deserialize(File.ReadAllText(path), PoolListJson.Default.ListPoolEntry)
                         ?? throw new InvalidDataException($"Catalogue '{path}' is empty.");
             return pools.Select(p => p with { Addresses = p.Addresses ?? [], Tags = p.Tags ?? [] }).ToList();
         }
@@ -31,3 +32,8 @@ public static class PoolList
         }
     }
 }
+
+/// <summary>The catalogue's serialiser, generated at compile time (the agent's bundle is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<PoolEntry>))]
+internal sealed partial class PoolListJson : JsonSerializerContext;

@@ -131,7 +131,7 @@ public sealed class CollectorSocketTests
     [Fact]
     public async Task DeviceDescription_IsReusedBetweenPolls_StateIsNot()
     {
-        await using var server = new ReplayMinerServer(Antminer);
+        await using var server = new ReplayMinerServer(Antminer) { Joins = true };
         using var collector = Collector();
         var endpoint = new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer);
 
@@ -139,8 +139,8 @@ public sealed class CollectorSocketTests
         var firstPoll = server.Requests;
         var second = await collector.PollAsync(endpoint, CancellationToken.None);
 
-        Assert.Equal(4, firstPoll);                       // stats, summary, pools, version
-        Assert.Equal(3, server.Requests - firstPoll);     // version comes from the cache
+        Assert.Equal(2, firstPoll);                       // stats+summary+pools, version
+        Assert.Equal(1, server.Requests - firstPoll);     // version comes from the cache
         Assert.Equal("49.0.1.3", second.Firmware);
         Assert.Equal("stratum+tcp://btc.global.luxor.tech:700", second.PoolUrl);
     }

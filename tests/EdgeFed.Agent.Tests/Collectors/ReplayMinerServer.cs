@@ -48,6 +48,12 @@ public sealed class ReplayMinerServer : IAsyncDisposable
 
     public int Requests;
 
+    /// <summary>Answers joined commands (<c>stats+summary+pools</c>) as cgminer does: the real replies, keyed by command.</summary>
+    public bool Joins { get; init; }
+
+    /// <summary>Every command asked, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; } = new();
+
     public ValueTask DisposeAsync() => _acceptor.DisposeAsync();
 
     public static byte[] Apply(Spoil spoil, byte[] reply)
@@ -77,9 +83,10 @@ public sealed class ReplayMinerServer : IAsyncDisposable
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, stop);
                 using var request = JsonDocument.Parse(buffer.AsMemory(0, read));
                 var command = (request.RootElement.TryGetProperty("command", out var c) ? c : request.RootElement.GetProperty("cmd")).GetString()!;
-                var reply = _replies.TryGetValue(command, out var bytes)
+                Commands.Enqueue(command);
+                var reply = (Joins ? Joined(command) : null) ?? (_replies.TryGetValue(command, out var bytes)
                     ? bytes
-                    : Encoding.UTF8.GetBytes("{\"STATUS\":[{\"STATUS\":\"E\",\"Msg\":\"Invalid command\",\"Code\":14}],\"id\":1}");
+                    : Encoding.UTF8.GetBytes("{\"STATUS\":[{\"STATUS\":\"E\",\"Msg\":\"Invalid command\",\"Code\":14}],\"id\":1}"));
                 switch (Spoiling)
                 {
                     case Spoil.Silent:
@@ -97,6 +104,19 @@ public sealed class ReplayMinerServer : IAsyncDisposable
             {
             }
         }
+    }
+
+    /// <summary>A joined reply, each part the real reply's text as the firmware sent it (defects included); null for a single command.</summary>
+    private byte[]? Joined(string command)
+    {
+        var parts = command.Split('+');
+        if (parts.Length < 2 || !parts.All(_replies.ContainsKey))
+        {
+            return null;
+        }
+
+        var body = string.Join(",", parts.Select(p => $"\"{p}\":[{Encoding.UTF8.GetString(_replies[p]).TrimEnd('\0', ' ', '\n', '\r')}]"));
+        return Encoding.UTF8.GetBytes("{" + body + ",\"id\":1}\0");
     }
 
     /// <summary>Every bare number becomes a string ("Elapsed": "50474"), as some firmware writes them.</summary>

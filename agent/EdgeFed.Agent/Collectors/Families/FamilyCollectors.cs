@@ -27,15 +27,17 @@ public static class FamilyCollectors
 
     private static async Task<MinerSample> AntminerAsync(PollSession session, MinerFamily family)
     {
-        if (await session.CommandAsync("stats") is not { } stats)
+        var replies = family == MinerFamily.LuxOs
+            ? await session.CommandsAsync("stats", "summary", "pools", "power")
+            : await session.CommandsAsync("stats", "summary", "pools");
+        if (replies[0] is not { } stats)
         {
             return session.Failed(family);
         }
 
-        var summary = await session.CommandAsync("summary");
-        var pools = await session.CommandAsync("pools");
+        var (summary, pools) = (replies[1], replies[2]);
         var version = await session.StaticCommandAsync("version");
-        var power = family == MinerFamily.LuxOs ? (await session.CommandAsync("power"))?.First("POWER")?.Double("Watts") : null;
+        var power = family == MinerFamily.LuxOs ? replies[3]?.First("POWER")?.Double("Watts") : null;
         return session.Finish(family, () => AntminerParser.Parse(family, stats, summary, pools, version, power));
     }
 
@@ -59,13 +61,11 @@ public static class FamilyCollectors
 
     private static async Task<MinerSample> AvalonAsync(PollSession session)
     {
-        if (await session.CommandAsync("stats") is not { } stats)
+        if (await session.CommandsAsync("stats", "summary", "pools") is not [{ } stats, var summary, var pools])
         {
             return session.Failed(MinerFamily.Avalon);
         }
 
-        var summary = await session.CommandAsync("summary");
-        var pools = await session.CommandAsync("pools");
         var version = await session.StaticCommandAsync("version");
         return session.Finish(MinerFamily.Avalon, () => AvalonParser.Parse(stats, summary, pools, version));
     }
@@ -163,13 +163,11 @@ public static class FamilyCollectors
 
     private static async Task<MinerSample> SealminerAsync(PollSession session)
     {
-        if (await session.CommandAsync("stats") is not { } stats)
+        if (await session.CommandsAsync("stats", "summary", "pools") is not [{ } stats, var summary, var pools])
         {
             return session.Failed(MinerFamily.Sealminer);
         }
 
-        var summary = await session.CommandAsync("summary");
-        var pools = await session.CommandAsync("pools");
         var version = await session.StaticCommandAsync("version");
         return session.Finish(MinerFamily.Sealminer, () => SealminerParser.Parse(stats, summary, pools, version));
     }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Collectors.Node;
 
@@ -21,11 +23,11 @@ public sealed class BitcoinRpcClient(Uri url, Func<string> credentials, HttpMess
 
     public static BitcoinRpcClient WithPassword(Uri url, string user, string password) => new(url, () => $"{user}:{password}");
 
-    public async Task<JsonElement> CallAsync(string method, object[] parameters, CancellationToken cancellationToken)
+    public async Task<JsonElement> CallAsync(string method, JsonNode?[] parameters, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent(JsonSerializer.Serialize(new { jsonrpc = "1.0", id = Interlocked.Increment(ref _id), method, @params = parameters }),
+            Content = new StringContent(JsonSerializer.Serialize(new BitcoinRpcRequest("1.0", Interlocked.Increment(ref _id), method, parameters), AgentJsonContext.Default.BitcoinRpcRequest),
                 Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials())));
@@ -55,3 +57,6 @@ public sealed class BitcoinRpcClient(Uri url, Func<string> credentials, HttpMess
 
     public void Dispose() => _http.Dispose();
 }
+
+/// <summary>A Bitcoin Core JSON-RPC 1.0 request.</summary>
+public sealed record BitcoinRpcRequest(string Jsonrpc, int Id, string Method, JsonNode?[] Params);

@@ -1,3 +1,4 @@
+using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
 
 namespace EdgeFed.Agent.Collectors.Node;
@@ -15,6 +16,6 @@ public sealed class NodeWatchOptions
 
     public string? Password { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Agent:Node:PollInterval must be between 100 ms and 10 minutes.")]
+    [TimeSpanRange("00:00:00.100", "00:10:00", ErrorMessage = "Agent:Node:PollInterval must be between 100 ms and 10 minutes.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

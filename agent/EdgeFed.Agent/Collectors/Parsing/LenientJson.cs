@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeFed.Agent.Internal;
 using System.Text.Json.Nodes;
 
 namespace EdgeFed.Agent.Collectors.Parsing;
@@ -54,7 +55,7 @@ public static class LenientJson
             }
         }
 
-        return JsonSerializer.SerializeToElement(merged);
+        return JsonSerializer.SerializeToElement(merged, AgentJsonContext.Default.JsonObject);
     }
 
     private static JsonElement ParseOne(string json)

@@ -1,13 +1,16 @@
 using System.Text.Json;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Collectors.Stratum;
 
 /// <summary>The JSON-RPC lines of stratum v1 that the watcher and proxy read or write.</summary>
 public static class StratumMessages
 {
-    public static string Subscribe(int id, string agent) => JsonSerializer.Serialize(new { id, method = "mining.subscribe", @params = new[] { agent } }) + "\n";
+    public static string Subscribe(int id, string agent) => Line(new StratumRequest(id, "mining.subscribe", [agent]));
 
-    public static string Authorize(int id, string user, string password) => JsonSerializer.Serialize(new { id, method = "mining.authorize", @params = new[] { user, password } }) + "\n";
+    public static string Authorize(int id, string user, string password) => Line(new StratumRequest(id, "mining.authorize", [user, password]));
+
+    private static string Line(StratumRequest request) => JsonSerializer.Serialize(request, AgentJsonContext.Default.StratumRequest) + "\n";
 
     /// <summary>The method of a notification or request, or null for a response.</summary>
     public static string? Method(JsonElement message) =>
@@ -33,3 +36,6 @@ public static class StratumMessages
         }
     }
 }
+
+/// <summary>A stratum v1 request line: <c>{"id", "method", "params"}</c>.</summary>
+public sealed record StratumRequest(int Id, string Method, string[] Params);

@@ -1,0 +1,106 @@
+using EdgeFed.Agent.Cli;
+using EdgeFed.Agent.Collectors;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace EdgeFed.Agent.Tests.Collectors;
+
+/// <summary>
+/// CGMiner joined commands (<c>stats+summary+pools</c> in one connection) against servers replaying the real replies:
+/// the same sample as one command per connection, in fewer connections, with a fallback for firmware that refuses.
+/// </summary>
+public sealed class JoinedCommandTests
+{
+    private static readonly Dictionary<string, string> Antminer = new()
+    {
+        ["stats"] = "antminer/v2020/stats.json",
+        ["summary"] = "antminer/v2020/summary.json",
+        ["pools"] = "antminer/v2020/pools.json",
+        ["version"] = "antminer/v2020/version.json",
+    };
+
+    private static readonly Dictionary<string, string> Avalon = new()
+    {
+        ["stats"] = "avalonminer/stats.json",
+        ["summary"] = "avalonminer/summary.json",
+        ["pools"] = "avalonminer/pools.json",
+        ["version"] = "avalonminer/version.json",
+    };
+
+    private static MinerCollector Collector() =>
+        new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromSeconds(10) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
+
+    private static async Task<(MinerSample Sample, string[] Commands)> PollAsync(Dictionary<string, string> replies, MinerFamily family, bool joins)
+    {
+        await using var server = new ReplayMinerServer(replies) { Joins = joins };
+        using var collector = Collector();
+        var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, family), CancellationToken.None);
+        return (sample with { Time = default, Endpoint = string.Empty }, [.. server.Commands]);
+    }
+
+    [Theory]
+    [InlineData(MinerFamily.Antminer)]
+    [InlineData(MinerFamily.Avalon)]
+    public async Task JoinedReply_GivesTheSameSample_AsOneCommandPerConnection(MinerFamily family)
+    {
+        var replies = family == MinerFamily.Antminer ? Antminer : Avalon;
+
+        var (joined, joinedCommands) = await PollAsync(replies, family, joins: true);
+        var (separate, separateCommands) = await PollAsync(replies, family, joins: false);
+
+        Assert.Empty(joined.Errors);
+        Assert.Equal(CliJson.Serialize(separate), CliJson.Serialize(joined));
+        Assert.Equal(["stats+summary+pools", "version"], joinedCommands);
+        Assert.Equal(["stats+summary+pools", "stats", "summary", "pools", "version"], separateCommands);
+    }
+
+    [Fact]
+    public async Task FirmwareRefusingTheJoin_IsAskedOneCommandAtATime_FromThenOn()
+    {
+        await using var server = new ReplayMinerServer(Antminer);
+        using var collector = Collector();
+        var endpoint = new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer);
+
+        var first = await collector.PollAsync(endpoint, CancellationToken.None);
+        var second = await collector.PollAsync(endpoint, CancellationToken.None);
+
+        Assert.Empty(first.Errors);
+        Assert.Empty(second.Errors);
+        Assert.Equal(110.56689, second.HashrateThs);
+        Assert.Equal(1, server.Commands.Count(c => c.Contains('+', StringComparison.Ordinal))); // the version reply is cached too
+        Assert.Equal(["stats+summary+pools", "stats", "summary", "pools", "version", "stats", "summary", "pools"], server.Commands);
+    }
+
+    [Fact]
+    public async Task JoinedPartWithAnErrorStatus_NamesThatCommand_AndKeepsTheOthers()
+    {
+        await using var server = new ReplayMinerServer(Antminer, rewrite: text => text.Contains("\"POOLS\"", StringComparison.Ordinal)
+            ? text.Replace("\"STATUS\": \"S\"", "\"STATUS\": \"E\"", StringComparison.Ordinal)
+            : text) { Joins = true };
+        using var collector = Collector();
+
+        var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
+
+        Assert.Equal(MiningState.Mining, sample.State);
+        Assert.Null(sample.PoolUrl);
+        var error = Assert.Single(sample.Errors);
+        Assert.Equal(("pools", PollErrorKind.ApiError), (error.Command, error.Kind));
+        Assert.Equal(["stats+summary+pools", "version"], server.Commands);
+    }
+
+    [Fact]
+    public async Task SilentDevice_CostsOneTimeout_NamedOnTheFirstCommand()
+    {
+        await using var server = new ReplayMinerServer(Antminer, Spoil.Silent) { Joins = true };
+        using var collector = new MinerCollector(
+            Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
+
+        var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
+
+        Assert.Equal(MiningState.Unreachable, sample.State);
+        var error = Assert.Single(sample.Errors);
+        Assert.Equal(("stats", PollErrorKind.Timeout), (error.Command, error.Kind));
+        Assert.Equal(1, server.Requests);
+    }
+}
