@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Board packages for the agent: a self-contained bundle per runtime (no .NET install on the board) as a tar.gz with
+# Board packages for the agent: a self-contained Native AOT bundle per runtime (one native executable with ONNX
+# Runtime's and SQLite's libraries beside it; no .NET install on the board) as a tar.gz with
 # the models, the systemd unit and the env example, and a .deb per architecture built with dpkg-deb. The .deb
 # installs the bundle to /opt/edgefed-agent, creates the system user 'edgefed', installs the unit and
 # /etc/edgefed-agent/agent.env (a conffile: upgrades keep the operator's edits), and enables nothing.
@@ -17,6 +18,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#rids[@]} -gt 0 ] || rids=(linux-x64 linux-arm64)
 command -v dpkg-deb >/dev/null || { echo "package-agent: dpkg-deb is required (Debian's dpkg)" >&2; exit 1; }
+# Native AOT links with gcc; the arm64 bundle, built on x64, with Debian's aarch64 cross gcc and its libc.
+command -v gcc >/dev/null || { echo "package-agent: gcc is required to link the Native AOT bundle (Debian's gcc)" >&2; exit 1; }
+if [[ " ${rids[*]} " == *" linux-arm64 "* && "$(uname -m)" != aarch64 ]] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+  echo "package-agent: the arm64 bundle needs Debian's gcc-aarch64-linux-gnu and libc6-dev-arm64-cross" >&2; exit 1
+fi
 version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$root/Directory.Build.props")
 mkdir -p "$out"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -28,8 +34,8 @@ for rid in "${rids[@]}"; do
     *) echo "package-agent: unsupported runtime $rid" >&2; exit 2 ;;
   esac
   bundle=$work/$rid/edgefed-agent
-  echo "== $rid: self-contained publish =="
-  dotnet publish "$root/agent/EdgeFed.Agent/EdgeFed.Agent.csproj" -c Release -r "$rid" --self-contained \
+  echo "== $rid: Native AOT publish =="
+  dotnet publish "$root/agent/EdgeFed.Agent/EdgeFed.Agent.csproj" -c Release -r "$rid" -p:PublishAot=true \
     -p:DebugType=none -o "$bundle" --nologo -v quiet -clp:ErrorsOnly
   tar -C "$work/$rid" -czf "$out/edgefed-agent-$version-$rid.tar.gz" edgefed-agent
 

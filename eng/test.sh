@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: all tests. Installs what they need on a fresh Debian machine (python3-grpcio and
 # python3-grpc-tools for the interop peers, python3-onnx/sklearn/numpy for models/, qemu-user and Debian's arm64
-# libraries for the arm64 smoke test, Debian's chromium for the dashboard's browser tests, Debian's postgresql for the
+# libraries for the arm64 smoke test, gcc and Debian's aarch64 cross gcc to link the Native AOT bundles, Debian's chromium for the dashboard's browser tests, Debian's postgresql for the
 # PostgreSQL store's tests and drills), builds the board packages once (eng/package-agent.sh), starts a throwaway
 # PostgreSQL server on a loopback port in a temporary folder (eng/postgres.sh, as the postgres user), runs every test
 # project with TRX results, stops the server, and ends with one line "tests: N passed, M failed" computed from the TRX files.
@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 results=${EDGEFED_TEST_RESULTS:-$root/artifacts/test-results}
 packages="python3 python3-grpcio python3-grpc-tools python3-onnx python3-sklearn python3-numpy chromium postgresql qemu-user
-  libc6:arm64 libssl3:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64"
+  gcc gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu libc6:arm64 libssl3:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64"
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
 
 missing=""

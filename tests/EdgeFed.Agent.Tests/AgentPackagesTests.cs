@@ -21,10 +21,14 @@ public sealed class AgentPackagesTests
         {
             Assert.Equal(machine, ElfMachine(Path.Combine(bundle, "edgefed-agent")));
             Assert.True(File.GetUnixFileMode(Path.Combine(bundle, "edgefed-agent")).HasFlag(UnixFileMode.UserExecute), "the apphost is not executable");
-            foreach (var native in new[] { "libcoreclr.so", "libonnxruntime.so", "libe_sqlite3.so", "libSystem.Native.so" })
+            foreach (var native in new[] { "libonnxruntime.so", "libe_sqlite3.so" })
             {
                 Assert.Equal(machine, ElfMachine(Path.Combine(bundle, native)));
             }
+
+            // Native AOT: one executable, no runtime or assemblies beside it, nothing for Windows.
+            Assert.Empty(Directory.GetFiles(bundle, "*.dll"));
+            Assert.False(File.Exists(Path.Combine(bundle, "libcoreclr.so")), "a Native AOT bundle carries no JIT runtime");
 
             Assert.False(Directory.Exists(Path.Combine(bundle, "runtimes")), "a self-contained bundle carries only its own runtime's natives");
             Assert.All(["miner-health", "miner-model", "pool-fallback"], m =>
@@ -35,11 +39,10 @@ public sealed class AgentPackagesTests
             Assert.True(File.Exists(Path.Combine(bundle, "deploy", "agent.env.example")));
             SystemdUnit_StartsTheBundle_AndKeepsItsStateWhereItMayWrite(bundle);
             Assert.False(File.Exists(Path.Combine(bundle, "edgefed-sim.dll")), "the emulators are development tooling, not for boards");
-            Assert.DoesNotContain("FarmEmulator", System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(Path.Combine(bundle, "edgefed-agent.dll"))), StringComparison.Ordinal);
-            var runtimeConfig = await File.ReadAllTextAsync(Path.Combine(bundle, "edgefed-agent.runtimeconfig.json"));
-            Assert.Contains("\"System.GC.Concurrent\": false", runtimeConfig, StringComparison.Ordinal);
-            Assert.Contains("\"System.GC.ConserveMemory\": 5", runtimeConfig, StringComparison.Ordinal);
-            Assert.Contains("\"includedFrameworks\"", runtimeConfig, StringComparison.Ordinal); // self-contained: no shared runtime needed
+            var executable = System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(Path.Combine(bundle, "edgefed-agent")));
+            Assert.DoesNotContain("FarmEmulator", executable, StringComparison.Ordinal);
+            Assert.Contains("System.GC.ConserveMemory", executable, StringComparison.Ordinal); // the GC settings compiled in
+            Assert.Contains("System.GC.Concurrent", executable, StringComparison.Ordinal);
         }
         finally
         {
@@ -48,22 +51,61 @@ public sealed class AgentPackagesTests
     }
 
     [Fact]
-    public async Task TheX64Bundle_Classifies_ExactlyAsTheBuild()
+    public async Task TheX64Bundle_AnswersEveryJsonCommand_ExactlyAsTheBuild()
+    {
+        var bundle = await BoardPackages.ExtractAsync("linux-x64");
+        var dir = Directory.CreateTempSubdirectory("edgefed-bundle-cli-").FullName;
+        try
+        {
+            var replies = Path.Combine(RealReplies.Root, "antminer", "v2020");
+            var notify = Path.Combine(dir, "notify.json");
+            var block = Path.Combine(dir, "block.json");
+            await File.WriteAllTextAsync(notify, Attribution.StratumAndNodeTests.NotifyFrom(Attribution.RealCoinbases.ByNumber("507516")));
+            await File.WriteAllTextAsync(block, Attribution.StratumAndNodeTests.GetBlockJson(Attribution.RealCoinbases.ByNumber("682736"), withHex: false));
+            string[][] commands =
+            [
+                ["classify", "--family", "antminer", "--stats", Path.Combine(replies, "stats.json"), "--summary", Path.Combine(replies, "summary.json"),
+                    "--pools", Path.Combine(replies, "pools.json")],
+                ["decode", "coinbase", "--hex", Attribution.RealCoinbases.Hex(Attribution.RealCoinbases.ByNumber("649061"))],
+                ["decode", "notify", "--file", notify],
+                ["identify", "block", "--file", block],
+            ];
+            var built = Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Agent", new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-agent");
+
+            foreach (var args in commands)
+            {
+                var fromBundle = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(2));
+                var fromBuild = await ProcessRunner.RunSplitAsync(built, args, TimeSpan.FromMinutes(2));
+
+                Assert.True(fromBundle.ExitCode == 0, $"{args[0]}: {fromBundle.Stderr}");
+                Assert.Equal(fromBuild.Stdout, fromBundle.Stdout);
+            }
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(bundle)!, recursive: true);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TheX64Bundle_TakesTheUnitsHeapLimit()
     {
         var bundle = await BoardPackages.ExtractAsync("linux-x64");
         try
         {
-            var replies = Path.Combine(RealReplies.Root, "antminer", "v2020");
-            string[] args = ["classify", "--family", "antminer", "--stats", Path.Combine(replies, "stats.json"), "--summary", Path.Combine(replies, "summary.json"),
-                "--pools", Path.Combine(replies, "pools.json")];
-            var built = Path.Combine(AppContext.BaseDirectory, "..", "..", "EdgeFed.Agent", new DirectoryInfo(AppContext.BaseDirectory).Name, "edgefed-agent");
+            var unit = await File.ReadAllLinesAsync(Path.Combine(bundle, "deploy", "edgefed-agent.service"));
+            var limit = Assert.Single(unit, l => l.StartsWith("Environment=DOTNET_GCHeapHardLimit=", StringComparison.Ordinal)).Split('=')[2];
+            string[] args = ["decode", "coinbase", "--hex", Attribution.RealCoinbases.Hex(Attribution.RealCoinbases.ByNumber("649061"))];
 
-            var fromBundle = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(2));
-            var fromBuild = await ProcessRunner.RunSplitAsync(built, args, TimeSpan.FromMinutes(2));
+            var withUnitLimit = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(1),
+                new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = limit });
+            var withTinyLimit = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(1),
+                new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "100000" }); // 1 MiB, in the same notation
 
-            Assert.True(fromBundle.ExitCode == 0, fromBundle.Stderr);
-            Assert.Contains("\"model\": \"Antminer S19 Pro\"", fromBundle.Stdout, StringComparison.Ordinal);
-            Assert.Equal(fromBuild.Stdout, fromBundle.Stdout);
+            Assert.Equal(0x4000000, Convert.ToInt64(limit, 16));
+            Assert.True(withUnitLimit.ExitCode == 0, withUnitLimit.Stderr);
+            Assert.NotEqual(0, withTinyLimit.ExitCode); // the runtime read the setting: a 1 MiB heap cannot even start
         }
         finally
         {

@@ -12,7 +12,12 @@ internal static class ProcessRunner
     }
 
     /// <summary>The same, with standard output and standard error apart (for commands whose stdout is a JSON contract).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunSplitAsync(string file, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunSplitAsync(string file, IEnumerable<string> args, TimeSpan limit, string? workingDirectory = null) =>
+        RunSplitAsync(file, args, limit, new Dictionary<string, string>(), workingDirectory);
+
+    /// <summary>The same, with extra environment variables.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunSplitAsync(
+        string file, IEnumerable<string> args, TimeSpan limit, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -21,6 +26,11 @@ internal static class ProcessRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
