@@ -18,7 +18,8 @@ namespace EdgeFed.Benchmarks;
 /// <summary>
 /// Load generator for the aggregator: N agents (default 1000), each with its own Report stream and one report in
 /// flight, first flat out, then paced at half that rate; reports/s with durable acks and ack latency percentiles.
-/// The same workload against a service that acks without storing gives the transport's ceiling, measured in the same run.
+/// The same workload against a service that acks without storing gives the transport's ceiling, measured in the same
+/// run. For <c>ingest</c> the aggregator and the sink are processes of their own, as in production.
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -27,29 +28,44 @@ internal static class IngestBenchmark
     public static async Task RunAsync(int agents, TimeSpan duration)
     {
         Console.WriteLine($"Aggregator ingest: {agents} agents, one stream each, one report in flight, {duration.TotalSeconds:0} s per phase");
-        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores");
+        Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; the aggregator (edgefed-aggregator serve) and the sink run in processes of their own");
         var directory = Directory.CreateTempSubdirectory("edgefed-ingest-bench-").FullName;
         try
         {
-            await using var aggregator = await StartAsync(stored: true, directory);
-            var stored = await MeasureAsync(Address(aggregator), agents, duration, rate: null);
-            var paced = await MeasureAsync(Address(aggregator), agents, duration, rate: stored.Rate / 2);
+            Result stored, paced, ceiling;
+            await using (var aggregator = await ServerProcess.AggregatorAsync(directory, Token))
+            {
+                stored = await MeasureAsync([aggregator.Address], agents, duration, rate: null, aggregator);
+                paced = await MeasureAsync([aggregator.Address], agents, duration, rate: stored.Rate / 2, aggregator);
+            }
+
+            await using (var sink = await ServerProcess.AckingSinkAsync())
+            {
+                ceiling = await MeasureAsync([sink.Address], agents, duration, rate: null, sink);
+            }
+
             var storeOnly = await MeasureStoreAsync(directory, agents, duration);
-            await using var sink = await StartAsync(stored: false, directory);
-            var ceiling = await MeasureAsync(Address(sink), agents, duration, rate: null);
             Console.WriteLine();
-            Console.WriteLine("| workload | reports/s | p50 ack ms | p99 ack ms |");
-            Console.WriteLine("|---|---:|---:|---:|");
-            Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} |");
-            Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} |");
-            Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} |");
-            Console.WriteLine($"| storage alone (ReportStore, no transport), {agents} writers | {storeOnly.Rate:N0} | {storeOnly.P50:F1} | {storeOnly.P99:F1} |");
+            Console.WriteLine("| workload | reports/s | p50 ack ms | p99 ack ms | server cores | load generator cores |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} | {stored.ServerCores:F2} | {stored.GeneratorCores:F2} |");
+            Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} | {paced.ServerCores:F2} | {paced.GeneratorCores:F2} |");
+            Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} | {ceiling.ServerCores:F2} | {ceiling.GeneratorCores:F2} |");
+            Console.WriteLine($"| storage alone (ReportStore, no transport), {agents} writers | {storeOnly.Rate:N0} | {storeOnly.P50:F1} | {storeOnly.P99:F1} | — | — |");
             Console.WriteLine($"ingest / ceiling: {stored.Rate / ceiling.Rate:F2}");
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary><c>-- ack-sink</c>: the acking sink as a process of its own; prints its URL, serves until killed.</summary>
+    public static async Task RunAckingSinkAsync()
+    {
+        await using var sink = await StartAsync(stored: false, Directory.CreateTempSubdirectory("edgefed-sink-").FullName);
+        Console.WriteLine($"listening on {Address(sink)}");
+        await Task.Delay(Timeout.Infinite);
     }
 
     /// <summary>Only the storage phase: how fast the durable path is without the transport competing for the cores.</summary>
@@ -169,12 +185,11 @@ internal static class IngestBenchmark
 
     private static Uri Address(WebApplication app) => new(app.Urls.Single());
 
-    private sealed record Result(double Rate, double P50, double P99);
-
-    private static Task<Result> MeasureAsync(Uri address, int agents, TimeSpan duration, double? rate) => MeasureAsync([address], agents, duration, rate);
+    /// <summary>Reports/s and ack percentiles; with a server in another process, the cores each side used.</summary>
+    private sealed record Result(double Rate, double P50, double P99, double ServerCores = double.NaN, double GeneratorCores = double.NaN);
 
     /// <summary>Agent i reports to replica i mod n (all enrol through the first: the replicas share their store).</summary>
-    private static async Task<Result> MeasureAsync(IReadOnlyList<Uri> replicas, int agents, TimeSpan duration, double? rate)
+    private static async Task<Result> MeasureAsync(IReadOnlyList<Uri> replicas, int agents, TimeSpan duration, double? rate, ServerProcess? server = null)
     {
         var channels = replicas.Select(r => GrpcChannel.ForAddress(r)).ToList();
         var clients = channels.Select(c => new AggregatorContract.AggregatorClient(c)).ToList();
@@ -189,6 +204,8 @@ internal static class IngestBenchmark
         var acked = 0L;
         var sequenceBase = (ulong)Stopwatch.GetTimestamp();
         using var stop = new CancellationTokenSource(duration);
+        var serverCpu = server?.CpuSeconds ?? 0;
+        var generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var watch = Stopwatch.StartNew();
         var perAgent = rate is { } r ? TimeSpan.FromSeconds(agents / r) : TimeSpan.Zero;
         await Task.WhenAll(Enumerable.Range(0, agents).Select(async i =>
@@ -232,9 +249,11 @@ internal static class IngestBenchmark
             }
         }));
         var seconds = watch.Elapsed.TotalSeconds;
+        var serverCores = server is null ? double.NaN : (server.CpuSeconds - serverCpu) / seconds;
+        var generatorCores = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - generatorCpu) / seconds;
         channels.ForEach(c => c.Dispose());
         var sorted = latencies.Order().ToArray();
-        return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+        return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), serverCores, generatorCores);
     }
 
     /// <summary>The store on its own: N writers each with one report in flight, no gRPC; where the durable path's limit lies.</summary>

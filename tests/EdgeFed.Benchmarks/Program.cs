@@ -26,6 +26,13 @@ if (args is ["ingest", ..])
     return;
 }
 
+// ... -- ack-sink: the acking sink of "ingest" as a process of its own (the benchmark starts it).
+if (args is ["ack-sink"])
+{
+    await IngestBenchmark.RunAckingSinkAsync();
+    return;
+}
+
 // ... -- scaleout [AGENTS] [SECONDS]: ingest on SQLite, PostgreSQL with one aggregator replica, and with two (issue 16).
 if (args is ["scaleout", ..])
 {

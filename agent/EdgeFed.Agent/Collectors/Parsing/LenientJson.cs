@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using EdgeFed.Agent.Internal;
 using System.Text.Json.Nodes;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Collectors.Parsing;
 
@@ -16,16 +16,17 @@ public static class LenientJson
 {
     private static readonly JsonDocumentOptions Options = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 };
 
-    public static JsonElement Parse(ReadOnlySpan<byte> raw)
+    public static JsonElement Parse(ReadOnlyMemory<byte> raw)
     {
-        // Most replies are clean JSON apart from the NUL cgminer appends: parse those without copying.
-        var trimmed = raw.TrimEnd((byte)0).TrimEnd(" \r\n\t"u8);
-        // Invalid UTF-8 inside a string would only fail later, on read: such replies take the decoding path.
-        if (trimmed.Length > 0 && System.Text.Unicode.Utf8.IsValid(trimmed))
+        // Most replies are clean JSON apart from the NUL cgminer appends: parse those in place, without a copy.
+        var trimmed = Trim(raw);
+        // Invalid UTF-8 inside a string would only fail later, on read: such replies take the repairing path.
+        var valid = System.Text.Unicode.Utf8.IsValid(trimmed.Span);
+        if (trimmed.Length > 0 && valid)
         {
             try
             {
-                using var document = JsonDocument.Parse(trimmed.ToArray(), Options);
+                using var document = JsonDocument.Parse(trimmed, Options);
                 return document.RootElement.Clone();
             }
             catch (JsonException)
@@ -34,7 +35,9 @@ public static class LenientJson
             }
         }
 
-        var values = SplitTopLevel(Encoding.UTF8.GetString(raw));
+        // Repairs work on the bytes (everything they touch is ASCII); invalid UTF-8 is replaced (U+FFFD) first.
+        var bytes = valid ? raw.Span : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(raw.Span));
+        var values = SplitTopLevel(bytes);
         if (values.Count == 1)
         {
             return ParseOne(values[0]);
@@ -58,7 +61,19 @@ public static class LenientJson
         return JsonSerializer.SerializeToElement(merged, AgentJsonContext.Default.JsonObject);
     }
 
-    private static JsonElement ParseOne(string json)
+    private static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> raw)
+    {
+        var span = raw.Span;
+        var end = span.Length;
+        while (end > 0 && span[end - 1] is 0 or (byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t')
+        {
+            end--;
+        }
+
+        return raw[..end];
+    }
+
+    private static JsonElement ParseOne(ReadOnlyMemory<byte> json)
     {
         try
         {
@@ -71,11 +86,17 @@ public static class LenientJson
         }
     }
 
-    /// <summary>Cleans the text outside strings and splits it into top-level values.</summary>
-    private static List<string> SplitTopLevel(string text)
+    private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
+    private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';
+
+    private static bool IsLetter(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z';
+
+    /// <summary>Cleans the bytes outside strings and splits them into top-level values, each repaired UTF-8 JSON.</summary>
+    private static List<ReadOnlyMemory<byte>> SplitTopLevel(ReadOnlySpan<byte> text)
     {
-        var values = new List<string>();
-        var current = new StringBuilder(text.Length);
+        var values = new List<ReadOnlyMemory<byte>>();
+        var current = new List<byte>(text.Length + 16);
         var depth = 0;
         var inString = false;
         var escaped = false;
@@ -84,14 +105,14 @@ public static class LenientJson
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '\0')
+            if (c == 0)
             {
                 continue;
             }
 
             if (inString)
             {
-                current.Append(c);
+                current.Add(c);
                 if (escaped)
                 {
                     escaped = false;
@@ -109,75 +130,74 @@ public static class LenientJson
                 continue;
             }
 
-            if (depth == 0 && c is not ('{' or '['))
+            if (depth == 0 && c is not ((byte)'{' or (byte)'['))
             {
-                if (!char.IsWhiteSpace(c) && c != ',')
+                if (!IsSpace(c) && c != ',')
                 {
-                    throw new PollException(PollErrorKind.MalformedReply, $"Unexpected '{c}' outside any JSON object at offset {i}.");
+                    throw new PollException(PollErrorKind.MalformedReply, $"Unexpected '{(char)c}' outside any JSON object at offset {i}.");
                 }
 
                 continue;
             }
 
-            if (valueEnded && depth > 0 && (c is '"' or '{' or '[' or '-' || char.IsAsciiDigit(c)))
+            if (valueEnded && depth > 0 && (c is (byte)'"' or (byte)'{' or (byte)'[' or (byte)'-' || IsDigit(c)))
             {
-                current.Append(',');
+                current.Add((byte)',');
             }
 
-            if (!char.IsWhiteSpace(c))
+            if (!IsSpace(c))
             {
                 valueEnded = false;
             }
 
             switch (c)
             {
-                case '"':
+                case (byte)'"':
                     inString = true;
-                    current.Append(c);
+                    current.Add(c);
                     break;
-                case '{' or '[':
+                case (byte)'{' or (byte)'[':
                     depth++;
-                    current.Append(c);
+                    current.Add(c);
                     break;
-                case '}' or ']':
+                case (byte)'}' or (byte)']':
                     depth--;
-                    current.Append(c);
+                    current.Add(c);
                     valueEnded = depth > 0;
                     if (depth == 0)
                     {
-                        values.Add(current.ToString());
+                        values.Add(current.ToArray());
                         current.Clear();
                     }
 
                     break;
                 default:
-                    if (c is 'e' or 'E' && current.Length > 0 && (char.IsAsciiDigit(current[^1]) || current[^1] == '.'))
+                    if (c is (byte)'e' or (byte)'E' && current.Count > 0 && (IsDigit(current[^1]) || current[^1] == '.'))
                     {
-                        current.Append(c); // a number's exponent
+                        current.Add(c); // a number's exponent
                     }
-                    else if (char.IsAsciiLetter(c))
+                    else if (IsLetter(c))
                     {
                         var end = i;
-                        while (end < text.Length && char.IsAsciiLetter(text[end]))
+                        while (end < text.Length && IsLetter(text[end]))
                         {
                             end++;
                         }
 
                         var word = text[i..end];
-                        if (word.Equals("inf", StringComparison.OrdinalIgnoreCase) || word.Equals("infinity", StringComparison.OrdinalIgnoreCase) ||
-                            word.Equals("nan", StringComparison.OrdinalIgnoreCase))
+                        if (Ascii.EqualsIgnoreCase(word, "inf"u8) || Ascii.EqualsIgnoreCase(word, "infinity"u8) || Ascii.EqualsIgnoreCase(word, "nan"u8))
                         {
                             // Not a number anyone can use: the value is absent. Drop a sign written before it.
-                            if (current.Length > 0 && current[^1] is '-' or '+')
+                            if (current.Count > 0 && current[^1] is (byte)'-' or (byte)'+')
                             {
-                                current.Length--;
+                                current.RemoveAt(current.Count - 1);
                             }
 
-                            current.Append("null");
+                            current.AddRange("null"u8);
                         }
                         else
                         {
-                            current.Append(word);
+                            current.AddRange(word);
                         }
 
                         valueEnded = true;
@@ -185,11 +205,12 @@ public static class LenientJson
                     }
                     else
                     {
-                        current.Append(c);
-                        if (!char.IsWhiteSpace(c))
+                        current.Add(c);
+                        if (!IsSpace(c))
                         {
-                            // A number ends where the next character cannot continue it.
-                            valueEnded = (char.IsAsciiDigit(c) || c == '.') && (i + 1 >= text.Length || !(char.IsAsciiDigit(text[i + 1]) || text[i + 1] is '.' or 'e' or 'E' or '+' or '-'));
+                            // A number ends where the next byte cannot continue it.
+                            valueEnded = (IsDigit(c) || c == '.') && (i + 1 >= text.Length ||
+                                !(IsDigit(text[i + 1]) || text[i + 1] is (byte)'.' or (byte)'e' or (byte)'E' or (byte)'+' or (byte)'-'));
                         }
                     }
 
@@ -199,7 +220,7 @@ public static class LenientJson
 
         if (depth > 0 || inString)
         {
-            throw new PollException(PollErrorKind.TruncatedReply, $"Reply ends inside a JSON value after {text.Length} characters.");
+            throw new PollException(PollErrorKind.TruncatedReply, $"Reply ends inside a JSON value after {text.Length} bytes.");
         }
 
         return values.Count > 0 ? values : throw new PollException(PollErrorKind.EmptyReply, "Reply is empty.");
