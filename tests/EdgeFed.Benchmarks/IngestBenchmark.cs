@@ -24,10 +24,11 @@ namespace EdgeFed.Benchmarks;
 internal static class IngestBenchmark
 {
     private const string Token = "benchmark-enrolment-token-0123456789";
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
 
     public static async Task RunAsync(int agents, TimeSpan duration)
     {
-        Console.WriteLine($"Aggregator ingest: {agents} agents, one stream each, one report in flight, {duration.TotalSeconds:0} s per phase");
+        Console.WriteLine($"Aggregator ingest: {agents} agents, one stream each, one report in flight, {duration.TotalSeconds:0} s per phase after {Warmup.TotalSeconds:0} s of warm-up");
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; the aggregator (edgefed-aggregator serve) and the sink run in processes of their own");
         var directory = Directory.CreateTempSubdirectory("edgefed-ingest-bench-").FullName;
         try
@@ -35,12 +36,15 @@ internal static class IngestBenchmark
             Result stored, paced, ceiling;
             await using (var aggregator = await ServerProcess.AggregatorAsync(directory, Token))
             {
+                // A running aggregator has compiled its hot paths long ago: the first seconds (the JIT at work) are not counted.
+                await MeasureAsync([aggregator.Address], agents, Warmup, rate: null, aggregator);
                 stored = await MeasureAsync([aggregator.Address], agents, duration, rate: null, aggregator);
                 paced = await MeasureAsync([aggregator.Address], agents, duration, rate: stored.Rate / 2, aggregator);
             }
 
             await using (var sink = await ServerProcess.AckingSinkAsync())
             {
+                await MeasureAsync([sink.Address], agents, Warmup, rate: null, sink);
                 ceiling = await MeasureAsync([sink.Address], agents, duration, rate: null, sink);
             }
 

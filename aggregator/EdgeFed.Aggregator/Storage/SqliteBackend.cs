@@ -6,7 +6,8 @@ namespace EdgeFed.Aggregator.Storage;
 /// <summary>
 /// The embedded store: one SQLite file (WAL, synchronous=FULL) written by one connection, read by pooled ones, and
 /// the roll-ups in a file of their own beside it (<c>NAME.rollups.db</c>) written by another connection, so rolling
-/// never holds the store's write lock. A single process owns the file, so it leads every role.
+/// never holds the store's write lock. The WAL is checkpointed by a connection of its own (<see cref="WalCheckpointer"/>),
+/// never inside a commit. A single process owns the file, so it leads every role.
 /// </summary>
 internal sealed class SqliteBackend : StoreBackend
 {
@@ -16,6 +17,7 @@ internal sealed class SqliteBackend : StoreBackend
     private readonly SqliteConnection _roller;
     private readonly SemaphoreSlim _rollGate = new(1, 1);
     private readonly string _rollupPath;
+    private readonly WalCheckpointer _checkpointer;
 
     public SqliteBackend(string databasePath)
     {
@@ -26,6 +28,8 @@ internal sealed class SqliteBackend : StoreBackend
         _writer.Open();
         Execute(_writer, null, Schema.Sql);
         Schema.Migrate(_writer);
+        Execute(_writer, null, "PRAGMA wal_autocheckpoint = 0"); // the checkpointer below does it, off the write path
+        _checkpointer = new WalCheckpointer(_connectionString, TimeSpan.FromMilliseconds(500));
         _rollupPath = RollupPathOf(path);
         _roller = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _rollupPath, Pooling = false }.ToString());
         _roller.Open();
@@ -197,6 +201,7 @@ internal sealed class SqliteBackend : StoreBackend
 
     public override void Dispose()
     {
+        _checkpointer.Dispose();
         _writer.Dispose();
         _roller.Dispose();
         _writeGate.Dispose();
