@@ -10,7 +10,7 @@ namespace EdgeFed.Agent.Tests.Collectors;
 /// <summary>The collectors over real sockets against servers replaying the real replies, spoiled as firmware spoils them.</summary>
 public sealed class CollectorSocketTests
 {
-    private static readonly Dictionary<string, string> Antminer = new()
+    internal static readonly Dictionary<string, string> Antminer = new()
     {
         ["stats"] = "antminer/v2020/stats.json",
         ["summary"] = "antminer/v2020/summary.json",
@@ -30,7 +30,7 @@ public sealed class CollectorSocketTests
 
     // Generous by default: tests that expect an answer must not fail because a busy 2-core CI machine was slow
     // (it did, once, at 1 s); tests about timeouts set their own short one.
-    private static MinerCollector Collector(int timeoutMs = 10_000) =>
+    internal static MinerCollector Collector(int timeoutMs = 10_000) =>
         new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
 
     [Theory]

@@ -1,7 +1,5 @@
 using EdgeFed.Agent.Cli;
 using EdgeFed.Agent.Collectors;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace EdgeFed.Agent.Tests.Collectors;
@@ -12,13 +10,7 @@ namespace EdgeFed.Agent.Tests.Collectors;
 /// </summary>
 public sealed class JoinedCommandTests
 {
-    private static readonly Dictionary<string, string> Antminer = new()
-    {
-        ["stats"] = "antminer/v2020/stats.json",
-        ["summary"] = "antminer/v2020/summary.json",
-        ["pools"] = "antminer/v2020/pools.json",
-        ["version"] = "antminer/v2020/version.json",
-    };
+    private static readonly Dictionary<string, string> Antminer = CollectorSocketTests.Antminer;
 
     private static readonly Dictionary<string, string> Avalon = new()
     {
@@ -28,8 +20,7 @@ public sealed class JoinedCommandTests
         ["version"] = "avalonminer/version.json",
     };
 
-    private static MinerCollector Collector() =>
-        new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromSeconds(10) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
+    private static MinerCollector Collector() => CollectorSocketTests.Collector();
 
     private static async Task<(MinerSample Sample, string[] Commands)> PollAsync(Dictionary<string, string> replies, MinerFamily family, bool joins)
     {
@@ -93,8 +84,7 @@ public sealed class JoinedCommandTests
     public async Task SilentDevice_CostsOneTimeout_NamedOnTheFirstCommand()
     {
         await using var server = new ReplayMinerServer(Antminer, Spoil.Silent) { Joins = true };
-        using var collector = new MinerCollector(
-            Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
+        using var collector = CollectorSocketTests.Collector(timeoutMs: 300);
 
         var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
 
