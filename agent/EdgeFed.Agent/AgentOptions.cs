@@ -1,5 +1,5 @@
-using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
+using EdgeFed.Agent.Internal;
 using EdgeFed.Protocol.V1;
 
 namespace EdgeFed.Agent;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using EdgeFed.Agent.Internal;
 using EdgeFed.Agent.Collectors.Parsing;
 using EdgeFed.Agent.Collectors.Transport;
+using EdgeFed.Agent.Internal;
 using Grpc.Core;
 
 namespace EdgeFed.Agent.Collectors;
@@ -72,8 +72,9 @@ public sealed class PollSession(
             }
         }
 
+        // One at a time, the first being the primary one: without it the sample is a failure, so nothing more is asked.
         var replies = new JsonElement?[commands.Length];
-        for (var i = 0; i < commands.Length; i++)
+        for (var i = 0; i < commands.Length && (i == 0 || replies[0] is not null); i++)
         {
             replies[i] = await CommandAsync(commands[i]);
         }

@@ -1,5 +1,5 @@
-using EdgeFed.Agent.Internal;
 using System.ComponentModel.DataAnnotations;
+using EdgeFed.Agent.Internal;
 
 namespace EdgeFed.Agent.Outbox;
 

@@ -81,6 +81,21 @@ public sealed class JoinedCommandTests
     }
 
     [Fact]
+    public async Task OneAtATime_APrimaryCommandFailing_EndsThePoll_AsBeforeJoins()
+    {
+        var noStats = new Dictionary<string, string>(Antminer);
+        noStats.Remove("stats");
+        await using var server = new ReplayMinerServer(noStats);
+        using var collector = Collector();
+
+        var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
+
+        Assert.Equal(MiningState.Unreachable, sample.State);
+        Assert.Equal(("stats", PollErrorKind.ApiError), (Assert.Single(sample.Errors).Command, sample.Errors[0].Kind));
+        Assert.Equal(["stats+summary+pools", "stats"], server.Commands);
+    }
+
+    [Fact]
     public async Task SilentDevice_CostsOneTimeout_NamedOnTheFirstCommand()
     {
         await using var server = new ReplayMinerServer(Antminer, Spoil.Silent) { Joins = true };
