@@ -37,8 +37,8 @@ public sealed class PollSession(
     /// joins them: one object keyed by command, each value a one-element array holding that command's reply. The
     /// replies come back in the order asked; each is checked like a reply of its own. A device that does not answer
     /// costs one timeout, recorded on the first command. Firmware that refuses the join (an error STATUS, or a reply
-    /// without every command) is asked one command per connection, now and from then on; a garbled reply to the join
-    /// falls back for this poll only.
+    /// without every command) is asked one command per connection, now and from then on; a garbled reply to the join is
+    /// recorded as the first command's error and falls back for this poll only.
     /// </summary>
     public async Task<JsonElement?[]> CommandsAsync(params string[] commands)
     {
@@ -66,9 +66,11 @@ public sealed class PollSession(
                 Fail(commands[0], ex);
                 return new JsonElement?[commands.Length];
             }
-            catch (PollException)
+            catch (PollException ex)
             {
-                // Garbled (truncated, malformed): ask one command at a time below, which names what fails.
+                // Garbled (cut short, malformed, empty): the device's defect is recorded, and this poll asks one command
+                // at a time below so that its data still comes in.
+                _errors.Add(new PollError(ex.Kind, commands[0], $"Reply to the joined {joined}: {ex.Message}"));
             }
         }
 

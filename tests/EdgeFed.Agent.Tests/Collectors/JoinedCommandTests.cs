@@ -96,6 +96,24 @@ public sealed class JoinedCommandTests
     }
 
     [Fact]
+    public async Task GarbledJoinedReply_IsRecorded_AndThePollStillGetsItsData()
+    {
+        await using var server = new ReplayMinerServer(Antminer) { Joins = true };
+        using var collector = Collector();
+        var endpoint = new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer);
+        server.Spoiling = Spoil.Truncated;
+
+        var garbled = await collector.PollAsync(endpoint, CancellationToken.None);
+        server.Spoiling = Spoil.None;
+        var next = await collector.PollAsync(endpoint, CancellationToken.None);
+
+        Assert.Contains(garbled.Errors, e => e is { Command: "stats", Kind: PollErrorKind.TruncatedReply } && e.Message.Contains("joined", StringComparison.Ordinal));
+        Assert.Empty(next.Errors);
+        Assert.Equal("stats+summary+pools", server.Commands.Last(c => c.Contains('+', StringComparison.Ordinal)));
+        Assert.Equal(2, server.Commands.Count(c => c == "stats+summary+pools")); // a garbled join is not a refusal
+    }
+
+    [Fact]
     public async Task SilentDevice_CostsOneTimeout_NamedOnTheFirstCommand()
     {
         await using var server = new ReplayMinerServer(Antminer, Spoil.Silent) { Joins = true };
