@@ -30,6 +30,14 @@ public sealed class CollectorSocketTests
 
     // Generous by default: tests that expect an answer must not fail because a busy 2-core CI machine was slow
     // (it did, once, at 1 s); tests about timeouts set their own short one.
+    /// <summary>The Antminer replies without one command's, which the server then answers with STATUS=E.</summary>
+    internal static Dictionary<string, string> AntminerWithout(string command)
+    {
+        var replies = new Dictionary<string, string>(Antminer);
+        replies.Remove(command);
+        return replies;
+    }
+
     internal static MinerCollector Collector(int timeoutMs = 10_000) =>
         new(Options.Create(new PollOptions { RequestTimeout = TimeSpan.FromMilliseconds(timeoutMs) }), TimeProvider.System, NullLogger<MinerCollector>.Instance);
 
@@ -100,9 +108,7 @@ public sealed class CollectorSocketTests
     [Fact]
     public async Task SecondaryCommandFailing_KeepsThePrimaryData_AndNamesTheCommand()
     {
-        var partial = new Dictionary<string, string>(Antminer);
-        partial.Remove("pools");
-        await using var server = new ReplayMinerServer(partial);
+        await using var server = new ReplayMinerServer(AntminerWithout("pools"));
         using var collector = Collector();
 
         var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);

@@ -83,9 +83,7 @@ public sealed class JoinedCommandTests
     [Fact]
     public async Task OneAtATime_APrimaryCommandFailing_EndsThePoll_AsBeforeJoins()
     {
-        var noStats = new Dictionary<string, string>(Antminer);
-        noStats.Remove("stats");
-        await using var server = new ReplayMinerServer(noStats);
+        await using var server = new ReplayMinerServer(CollectorSocketTests.AntminerWithout("stats"));
         using var collector = Collector();
 
         var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
