@@ -88,7 +88,8 @@ public sealed class PollSession(
     private JsonElement?[]? Split(JsonElement reply, string[] commands)
     {
         if (reply.ValueKind != JsonValueKind.Object ||
-            commands.Any(c => !reply.TryGetProperty(c, out var part) || part.ValueKind != JsonValueKind.Array || part.GetArrayLength() == 0))
+            commands.Any(c => !reply.TryGetProperty(c, out var part) || part.ValueKind != JsonValueKind.Array || part.GetArrayLength() == 0 ||
+                part[0].ValueKind != JsonValueKind.Object))
         {
             return null;
         }

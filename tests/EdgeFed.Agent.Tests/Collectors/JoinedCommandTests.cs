@@ -112,6 +112,22 @@ public sealed class JoinedCommandTests
     }
 
     [Fact]
+    public async Task JoinedReplyWithAPartThatIsNoReply_IsNotTakenForOne_AndEachCommandIsAsked()
+    {
+        // The summary's "reply" inside the join is an array, not a reply object: not a join this agent can read.
+        await using var server = new ReplayMinerServer(Antminer, rewrite: text => text.Contains("\"SUMMARY\"", StringComparison.Ordinal) ? $"[{text}]" : text)
+        {
+            Joins = true,
+        };
+        using var collector = Collector();
+
+        var sample = await collector.PollAsync(new MinerEndpoint("127.0.0.1", server.Port, MinerFamily.Antminer), CancellationToken.None);
+
+        Assert.Equal(MiningState.Mining, sample.State);
+        Assert.Equal(["stats+summary+pools", "stats", "summary", "pools", "version"], server.Commands);
+    }
+
+    [Fact]
     public async Task SilentDevice_CostsOneTimeout_NamedOnTheFirstCommand()
     {
         await using var server = new ReplayMinerServer(Antminer, Spoil.Silent) { Joins = true };
