@@ -51,4 +51,48 @@ public sealed class WalCheckpointTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task AWalPastTheCatchUpSize_AsksTheWriterToCatchUp()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-wal-").FullName;
+        var path = Path.Combine(directory, "aggregator.db");
+        try
+        {
+            var connectionString = $"Data Source={path};Pooling=false";
+            using var writer = new SqliteConnection(connectionString);
+            writer.Open();
+            using (var setup = writer.CreateCommand())
+            {
+                setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x BLOB);";
+                setup.ExecuteNonQuery();
+            }
+
+            // 40 commits of a 16 KiB row: well over 40 frames, and nothing starts the WAL over (no write follows a checkpoint).
+            for (var i = 0; i < 40; i++)
+            {
+                using var insert = writer.CreateCommand();
+                insert.CommandText = "INSERT INTO t VALUES (zeroblob(16384))";
+                insert.ExecuteNonQuery();
+            }
+
+            using var small = new WalCheckpointer(connectionString, TimeSpan.FromMilliseconds(20), catchUpFrames: 1_000_000);
+            using var checkpointer = new WalCheckpointer(connectionString, TimeSpan.FromMilliseconds(20), catchUpFrames: 40);
+            using var waited = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var asked = false;
+            while (!asked && !waited.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None);
+                asked = checkpointer.TakeCatchUpRequest();
+            }
+
+            Assert.True(asked, "a WAL of more than 40 frames never raised a catch-up request");
+            Assert.False(small.TakeCatchUpRequest()); // the same WAL under a larger threshold: no request
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class SqliteBackend : StoreBackend
     private readonly SemaphoreSlim _rollGate = new(1, 1);
     private readonly string _rollupPath;
     private readonly WalCheckpointer _checkpointer;
+    private readonly SqliteReportWriter _inserts;
 
     public SqliteBackend(string databasePath)
     {
@@ -29,6 +30,7 @@ internal sealed class SqliteBackend : StoreBackend
         Execute(_writer, null, Schema.Sql);
         Schema.Migrate(_writer);
         Execute(_writer, null, "PRAGMA wal_autocheckpoint = 0"); // the checkpointer below does it, off the write path
+        _inserts = new SqliteReportWriter(_writer);
         _checkpointer = new WalCheckpointer(_connectionString, TimeSpan.FromMilliseconds(500));
         _rollupPath = RollupPathOf(path);
         _roller = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _rollupPath, Pooling = false }.ToString());
@@ -83,60 +85,22 @@ internal sealed class SqliteBackend : StoreBackend
 
     private bool[] WriteBatch(IReadOnlyList<PendingWrite> batch)
     {
+        if (_checkpointer.TakeCatchUpRequest())
+        {
+            // Between two batches no write is open, so this copies the frames the checkpointer has not (a few
+            // milliseconds' worth) and the next commit starts the WAL over instead of growing it.
+            Execute(_writer, null, "PRAGMA wal_checkpoint(PASSIVE)");
+        }
+
         using var tx = _writer.BeginTransaction();
-        using var insert = Command(_writer, tx,
-            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) " +
-            "VALUES ($agent, $seq, $start, $end, $region, $kind, $version, $received, $behind) RETURNING rowid",
-            ("$agent", ""), ("$seq", 0L), ("$start", 0L), ("$end", 0L), ("$region", ""), ("$kind", 0), ("$version", ""), ("$received", 0L), ("$behind", 0));
-        using var cell = Command(_writer, tx,
-            "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id, " +
-            "share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds) " +
-            "VALUES ($agent, $seq, $pool, $provider, $vendor, $model, $health, $miners, $hashrate, $power, $powerMiners, $accepted, $rejected, $confidence, $report, " +
-            "$shareThs, $shareCount, $shareMiners, $shareApi, $agents, $hashrateSeconds)",
-            ("$agent", ""), ("$seq", 0L), ("$pool", ""), ("$provider", ""), ("$vendor", ""), ("$model", ""), ("$health", 0), ("$miners", 0L),
-            ("$hashrate", 0.0), ("$power", 0.0), ("$powerMiners", 0L), ("$accepted", 0L), ("$rejected", 0L), ("$confidence", 0.0), ("$report", 0L),
-            ("$shareThs", 0.0), ("$shareCount", 0L), ("$shareMiners", 0L), ("$shareApi", 0.0), ("$agents", 1), ("$hashrateSeconds", 0.0));
-        using var block = Command(_writer, tx,
-            "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count) " +
-            "VALUES ($hash, $height, $pool, $method, $time, $agent, $difficulty, $txCount)",
-            ("$hash", ""), ("$height", 0L), ("$pool", ""), ("$method", ""), ("$time", 0L), ("$agent", ""), ("$difficulty", 0.0), ("$txCount", 0L));
         var stored = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            var (report, receivedAt) = (batch[i].Report, batch[i].ReceivedAt);
-            Set(insert, report.AgentId, (long)report.Sequence, report.WindowStart.Seconds, report.WindowEnd.Seconds, report.Region, (int)report.Kind,
-                report.SoftwareVersion, receivedAt.ToUnixTimeMilliseconds(), (int)report.AgentsBehind);
-            if (insert.ExecuteScalar() is not long reportId)
-            {
-                continue; // this (agent, sequence) is stored already (OR IGNORE returned no row): a duplicate
-            }
-
-            stored[i] = true;
-            foreach (var c in report.Cells)
-            {
-                Set(cell, report.AgentId, (long)report.Sequence, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (int)c.Key.Health,
-                    (long)c.MinerCount, c.HashrateThs, c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, reportId,
-                    c.ShareHashrateThs, (long)c.ShareCount, (long)c.ShareMiners, c.ShareApiHashrateThs, (int)Math.Max(1, c.Agents), c.HashrateSeconds);
-                cell.ExecuteNonQuery();
-            }
-
-            foreach (var b in report.Blocks)
-            {
-                Set(block, b.BlockHash, (long)b.Height, b.Pool, b.AttributionMethod, b.BlockTime?.Seconds ?? 0L, report.AgentId, b.Difficulty, (long)b.TxCount);
-                block.ExecuteNonQuery();
-            }
+            stored[i] = _inserts.Insert(batch[i].Report, batch[i].ReceivedAt);
         }
 
         tx.Commit();
         return stored;
-    }
-
-    private static void Set(DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
     }
 
     public override async Task<int> ExecuteWriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
@@ -202,6 +166,7 @@ internal sealed class SqliteBackend : StoreBackend
     public override void Dispose()
     {
         _checkpointer.Dispose();
+        _inserts.Dispose();
         _writer.Dispose();
         _roller.Dispose();
         _writeGate.Dispose();
