@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using EdgeFed.Aggregator.Concentration;
 using EdgeFed.Aggregator.Replay;
 using EdgeFed.Protocol.Domain;
@@ -40,12 +39,12 @@ public static class ReplayCommand
                 if (result.GetValue(mciOut) is { } mciPath)
                 {
                     var days = kind == WindowKind.Day ? windows : BlockReplay.Run(labels, WindowKind.Day, groups).ToList();
-                    await File.WriteAllTextAsync(mciPath, JsonSerializer.Serialize(MciView.Build(days).Select(MciJson), Json) + Environment.NewLine, cancellationToken);
+                    await File.WriteAllTextAsync(mciPath, ReplayJson.Mci(MciView.Build(days)) + Environment.NewLine, cancellationToken);
                 }
 
                 var output = result.GetValue(mci)
-                    ? JsonSerializer.Serialize(MciView.Build(windows).Select(MciJson), Json)
-                    : result.GetValue(format) == "table" ? null : JsonSerializer.Serialize(windows.Select(WindowJson), Json);
+                    ? ReplayJson.Mci(MciView.Build(windows))
+                    : result.GetValue(format) == "table" ? null : ReplayJson.Windows(windows);
                 if (output is null)
                 {
                     WriteTable(windows);
@@ -68,8 +67,6 @@ public static class ReplayCommand
         return command;
     }
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
-
     /// <summary>Runs with a progress bar on stderr when it is a terminal, silently otherwise.</summary>
     private static T WithProgress<T>(Func<Action<long, long>?, T> work)
     {
@@ -87,34 +84,6 @@ public static class ReplayCommand
             return value;
         });
     }
-
-    private static object WindowJson(ReplayResult w)
-    {
-        var s = w.Summary;
-        static double[] Pair(Interval? i) => i is null ? [] : [Math.Round(i.Low, 6), Math.Round(i.High, 6)];
-        return new Dictionary<string, object?>
-        {
-            ["window"] = w.Window, ["blocks"] = w.Blocks, ["top1"] = R(s.Cr1), ["top2"] = R(s.Cr2), ["top4"] = R(s.Cr4), ["top6"] = R(s.Cr6),
-            ["hhi"] = Math.Round(s.Hhi, 2), ["effectiveEntities"] = R(s.EffectiveEntities), ["nakamoto"] = s.NakamotoCoefficient, ["tau66"] = s.Tau66,
-            ["gini"] = R(s.Gini), ["entropy"] = R(s.Entropy), ["renyi0"] = R(s.Renyi0), ["renyi2"] = R(s.Renyi2), ["renyiInf"] = R(s.RenyiInfinity),
-            ["theil"] = R(s.Theil), ["hhiBand2010"] = s.HhiBand2010, ["highlyConcentrated2023"] = s.HighlyConcentrated2023,
-            ["unknown"] = R(s.Shares.FirstOrDefault(e => e.Entity == "unknown")?.Share ?? 0), ["topEntity"] = s.Shares.FirstOrDefault()?.Entity,
-            ["ci"] = new Dictionary<string, double[]>
-            {
-                ["top1"] = Pair(s.Intervals?.Top1), ["top2"] = Pair(s.Intervals?.Top2), ["top4"] = Pair(s.Intervals?.Top4),
-                ["top6"] = Pair(s.Intervals?.Top6), ["hhi"] = s.Intervals is { } i ? [Math.Round(i.Hhi.Low, 2), Math.Round(i.Hhi.High, 2)] : [],
-            },
-        };
-    }
-
-    private static object MciJson(MciDay d) => new Dictionary<string, object>
-    {
-        ["day"] = d.Day, ["blocks"] = d.Blocks,
-        ["top"] = MciView.Tops.Select((n, k) => (n, k)).ToDictionary(p => $"top{p.n}", p => R(d.TopShares[p.k])),
-        ["ma30"] = MciView.Tops.Select((n, k) => (n, k)).ToDictionary(p => $"top{p.n}", p => R(d.MovingAverage30[p.k])),
-    };
-
-    private static double R(double value) => Math.Round(value, 6);
 
     private static void WriteTable(IReadOnlyList<ReplayResult> windows)
     {
