@@ -126,7 +126,11 @@ internal sealed class SqliteBackend : StoreBackend
         await _rollGate.WaitAsync(cancellationToken);
         try
         {
-            using var tx = _roller.BeginTransaction();
+            // Deferred: Microsoft.Data.Sqlite's default BEGIN IMMEDIATE takes the write lock of every attached file,
+            // the store's too, and each group commit then slept in SQLite's busy handler until the chunk was rolled
+            // (measured: the ingest p99 ack at half rate was 108 ms with it, 43 ms without). Only the roller writes
+            // the roll-ups' file, so its first write never finds the snapshot stale.
+            using var tx = _roller.BeginTransaction(deferred: true);
             long last, upto;
             using (var bounds = Command(_roller, tx,
                        "SELECT last_report, MIN((SELECT IFNULL(MAX(rowid), 0) FROM reports), last_report + $max) FROM rollup_state WHERE id = 1", ("$max", (long)maxReports)))
