@@ -49,4 +49,53 @@ public sealed class SchemaMigrationTests
         Assert.Equal("cells_by_report", indexes.ExecuteScalar());
         Directory.Delete(directory, recursive: true);
     }
+
+    [Fact]
+    public async Task TheAgentFirstReportKey_IsRebuiltTimeFirst_KeepingRowids_AndTheAgentsActivity()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-migrate-").FullName;
+        var path = Path.Combine(directory, "aggregator.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            // The layout of issue 16: every column of today, the key on (agent_id, sequence). Rowids 5, 9 and 12 are
+            // what the cells and the roll-ups' watermark point at.
+            command.CommandText = """
+                CREATE TABLE agents (agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL, enrolled_at INTEGER NOT NULL);
+                CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                    region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
+                    agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (agent_id, sequence));
+                CREATE INDEX reports_window ON reports (window_start);
+                INSERT INTO agents VALUES ('old-a', 'ha', 'CA', 1, 0), ('old-r', 'hr', 'NO', 4, 0);
+                INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) VALUES
+                    (5, 'old-a', 1, 1000, 1060, 'CA', 1, 'v0', 5000, 0), (9, 'old-r', 9, 1600, 2200, 'NO', 4, 'v0', 8000, 90),
+                    (12, 'old-r', 8, 1000, 1600, 'NO', 4, 'v0', 7000, 80);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
+        {
+            var agents = (await store.ListAgentsAsync(CancellationToken.None)).ToDictionary(a => a.AgentId);
+            Assert.Equal((1ul, 5000L), (agents["old-a"].Reports, agents["old-a"].LastReport.ToDateTimeOffset().ToUnixTimeMilliseconds()));
+            Assert.Equal((2ul, 90u), (agents["old-r"].Reports, agents["old-r"].AgentsBehind)); // the latest sequence's
+            Assert.False(await store.StoreAsync(ReportBuilder.Report("old-a", 1, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.True(await store.StoreAsync(ReportBuilder.Report("old-a", 2, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var rows = check.CreateCommand();
+        rows.CommandText = """
+            SELECT (SELECT group_concat(name) FROM pragma_index_info('sqlite_autoindex_reports_1')),
+                   (SELECT group_concat(rowid || ':' || agent_id || '/' || sequence, ' ') FROM (SELECT rowid, agent_id, sequence FROM reports ORDER BY rowid))
+            """;
+        using var reader = rows.ExecuteReader();
+        reader.Read();
+        Assert.Equal("window_start,agent_id,sequence", reader.GetString(0));
+        Assert.Equal("5:old-a/1 9:old-r/9 12:old-r/8 13:old-a/2", reader.GetString(1));
+        Directory.Delete(directory, recursive: true);
+    }
 }

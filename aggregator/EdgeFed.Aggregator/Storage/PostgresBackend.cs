@@ -7,10 +7,12 @@ namespace EdgeFed.Aggregator.Storage;
 /// <summary>
 /// The shared store: PostgreSQL through one pooled <see cref="NpgsqlDataSource"/>, for several aggregator replicas on
 /// one database. A batch of reports is one statement, so one transaction and one round trip (reports, cells and blocks
-/// inserted from arrays; measured: 4,859 reports/s with a statement per report, see docs/benchmarks.md); (agent,
-/// sequence) is the primary key, so the same report sent to two replicas is stored once and the second one waits for
-/// the first's commit and reports a duplicate. Reports are inserted in key order, so two replicas' batches lock shared
-/// keys in the same order and cannot deadlock. Durable at commit (synchronous_commit is PostgreSQL's default, on).
+/// inserted from arrays; measured: 4,859 reports/s with a statement per report, see docs/benchmarks.md). As on SQLite,
+/// a report whose sequence is not above its agent's latest stored one is a duplicate; (agent, sequence) is also the
+/// primary key, so the same report sent to two replicas at once is stored once and the second one waits for the
+/// first's commit and reports a duplicate. Reports are inserted in key order and the agents' activity rows in agent
+/// order, so two replicas' batches lock shared rows in the same order and cannot deadlock. Durable at commit
+/// (synchronous_commit is PostgreSQL's default, on).
 /// </summary>
 internal sealed class PostgresBackend : StoreBackend
 {
@@ -52,8 +54,9 @@ internal sealed class PostgresBackend : StoreBackend
             INSERT INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind)
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::bigint[], $9::int[])
                 AS x(agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind)
+            WHERE x.sequence > COALESCE((SELECT s.last_sequence FROM agent_activity s WHERE s.agent_id = x.agent_id), -1)
             ORDER BY agent_id, sequence
-            ON CONFLICT (agent_id, sequence) DO NOTHING RETURNING id, agent_id, sequence),
+            ON CONFLICT (agent_id, sequence) DO NOTHING RETURNING id, agent_id, sequence, received_at, agents_behind),
         c AS (
             INSERT INTO cells (report_id, agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w,
                 power_miners, accepted, rejected, confidence, share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds)
@@ -71,7 +74,14 @@ internal sealed class PostgresBackend : StoreBackend
             FROM unnest($30::text[], $31::bigint[], $32::text[], $33::text[], $34::bigint[], $35::float8[], $36::int[], $37::text[], $38::bigint[])
                 AS x(block_hash, height, pool, method, block_time, difficulty, tx_count, agent_id, sequence)
             JOIN r ON r.agent_id = x.agent_id AND r.sequence = x.sequence
-            ON CONFLICT (block_hash, agent_id) DO NOTHING)
+            ON CONFLICT (block_hash, agent_id) DO NOTHING),
+        a AS (
+            INSERT INTO agent_activity AS s (agent_id, reports, last_received_at, last_sequence, agents_behind)
+            SELECT DISTINCT ON (agent_id) agent_id, COUNT(*) OVER w, MAX(received_at) OVER w, sequence, agents_behind
+            FROM r WINDOW w AS (PARTITION BY agent_id) ORDER BY agent_id, sequence DESC
+            ON CONFLICT (agent_id) DO UPDATE SET reports = s.reports + excluded.reports,
+                last_received_at = GREATEST(s.last_received_at, excluded.last_received_at), last_sequence = GREATEST(s.last_sequence, excluded.last_sequence),
+                agents_behind = CASE WHEN excluded.last_sequence >= s.last_sequence THEN excluded.agents_behind ELSE s.agents_behind END)
         SELECT agent_id, sequence FROM r
         """;
 

@@ -56,6 +56,17 @@ internal static class PostgresSchema
         CREATE TABLE upstream_outbox (
             sequence BIGINT PRIMARY KEY, window_start BIGINT NOT NULL, report BYTEA NOT NULL, acked INTEGER NOT NULL DEFAULT 0);
         """,
+
+        // 2 (issue 17): each agent's activity, one row per agent kept by each batch: the agents list reads it, and a
+        // report whose sequence is not above the agent's latest is a duplicate (as on SQLite, whose report key no
+        // longer starts with the agent).
+        """
+        CREATE TABLE agent_activity (
+            agent_id TEXT PRIMARY KEY, reports BIGINT NOT NULL, last_received_at BIGINT NOT NULL, last_sequence BIGINT NOT NULL, agents_behind INTEGER NOT NULL);
+        INSERT INTO agent_activity (agent_id, reports, last_received_at, last_sequence, agents_behind)
+            SELECT DISTINCT ON (agent_id) agent_id, COUNT(*) OVER w, MAX(received_at) OVER w, sequence, agents_behind
+            FROM reports WINDOW w AS (PARTITION BY agent_id) ORDER BY agent_id, sequence DESC;
+        """,
     ];
 
     /// <summary>Applies the migrations the database has not seen; returns the schema version it is at.</summary>

@@ -11,8 +11,9 @@ public sealed record EnrolledAgent(string Id, AgentKind Kind);
 /// <summary>
 /// The store of agents, reports, cells, block sightings and alerts: embedded SQLite by default, or PostgreSQL shared
 /// by several replicas (<see cref="AggregatorOptions.Store"/>). A report and its cells commit (group-committed with the
-/// other reports waiting) before it is acknowledged; (agent, sequence) is the primary key, so a resent report is
-/// recognised and never counted twice. Every query is written once, in SQL both stores run.
+/// other reports waiting) before it is acknowledged. An agent's sequence only grows (the protocol's rule), so a report
+/// whose sequence is not above its agent's latest stored one is a resend: acknowledged as a duplicate, never counted
+/// twice. Every query is written once, in SQL both stores run.
 /// </summary>
 public sealed partial class ReportStore : IDisposable
 {
@@ -48,7 +49,7 @@ public sealed partial class ReportStore : IDisposable
     public static bool IsStoreError(Exception ex) => ex is DbException or InvalidOperationException or TimeoutException;
 
     /// <summary>
-    /// Stores a validated report; false when this (agent, sequence) was stored before. Reports from all streams are
+    /// Stores a validated report; false when it was stored before (its sequence is not above its agent's latest). Reports from all streams are
     /// group-committed: the writer takes every report waiting, writes them in one transaction and completes them
     /// together after the commit (one fsync for the batch), so no report is acknowledged before it is durable.
     /// </summary>
@@ -161,13 +162,13 @@ public sealed partial class ReportStore : IDisposable
 
     /// <summary>
     /// Every enrolled agent with the time of its latest report and how many it sent; for a regional aggregator, how
-    /// many agents reported to it in the window of its latest report.
+    /// many agents reported to it in the window of its latest report. From <c>agent_activity</c>, which each commit
+    /// keeps up to date: one row per agent, whatever the number of reports.
     /// </summary>
     public async Task<IReadOnlyList<AgentInfo>> ListAgentsAsync(CancellationToken cancellationToken) =>
         await QueryAsync(
-            "SELECT a.agent_id, a.region, a.kind, MAX(r.received_at), COUNT(r.sequence), " +
-            "(SELECT l.agents_behind FROM reports l WHERE l.agent_id = a.agent_id ORDER BY l.sequence DESC LIMIT 1) " +
-            "FROM agents a LEFT JOIN reports r ON r.agent_id = a.agent_id GROUP BY a.agent_id, a.region, a.kind ORDER BY a.agent_id",
+            "SELECT a.agent_id, a.region, a.kind, s.last_received_at, COALESCE(s.reports, 0), s.agents_behind " +
+            "FROM agents a LEFT JOIN agent_activity s ON s.agent_id = a.agent_id ORDER BY a.agent_id",
             r =>
             {
                 var info = new AgentInfo { AgentId = r.GetString(0), Region = r.GetString(1), Kind = (AgentKind)r.Int(2), Reports = (ulong)r.Long(4) };

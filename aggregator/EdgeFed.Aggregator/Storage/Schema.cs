@@ -1,14 +1,25 @@
 namespace EdgeFed.Aggregator.Storage;
 
 /// <summary>
-/// The aggregator's SQLite schema. synchronous=FULL: an acknowledged report survives a power cut. Any connection
-/// that opens the file would checkpoint every 8192 pages (32 MiB); the store's writer turns that off and leaves the
-/// WAL to <see cref="WalCheckpointer"/>, off the write path. journal_size_limit truncates a WAL that grew past 64 MiB
-/// once a checkpoint has caught up.
+/// The aggregator's SQLite schema. A report's key starts with its window: reports arrive in window order, so the key's
+/// index is appended to, where a key that starts with the agent took a thousand scattered inserts per commit from a
+/// thousand agents (one dirty page, ~4 KB of WAL, per report). What that key answered per agent, the agents list and
+/// whether a report is a resend, comes from <c>agent_activity</c> (one row per agent, written in the same transaction).
+/// <para>
+/// synchronous=FULL: an acknowledged report survives a power cut. Any connection that opens the file would checkpoint
+/// every 8192 pages (32 MiB); the store's writer turns that off and leaves the WAL to <see cref="WalCheckpointer"/>,
+/// off the write path. journal_size_limit truncates a WAL that grew past 64 MiB once a checkpoint has caught up.
+/// </para>
 /// </summary>
 internal static class Schema
 {
-    public const string Sql = """
+    /// <summary>The reports table's columns and key, for new files and for the rebuild of old ones.</summary>
+    private const string ReportsColumns =
+        "agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL, " +
+        "region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL, " +
+        "agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (window_start, agent_id, sequence)";
+
+    public const string Sql = $"""
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
         PRAGMA busy_timeout = 5000;
@@ -17,11 +28,10 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS agents (
             agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL,
             enrolled_at INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS reports (
-            agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
-            region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
-            agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (agent_id, sequence));
-        CREATE INDEX IF NOT EXISTS reports_window ON reports (window_start);
+        CREATE TABLE IF NOT EXISTS reports ({ReportsColumns});
+        CREATE TABLE IF NOT EXISTS agent_activity (
+            agent_id TEXT PRIMARY KEY, reports INTEGER NOT NULL, last_received_at INTEGER NOT NULL, last_sequence INTEGER NOT NULL,
+            agents_behind INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS cells (
             agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
             vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL,
@@ -77,7 +87,8 @@ internal static class Schema
     /// <summary>
     /// Cells point at their report by the report's rowid, which only grows, so the index on it is appended to; the
     /// earlier index on (agent_id, sequence) took scattered inserts from a thousand agents, dirtying many pages per
-    /// commit, and cost more than the inserts themselves. Files made before this get the column filled in once.
+    /// commit, and cost more than the inserts themselves (the reports' own key did the same until issue 17). Files
+    /// made before this get the column filled in once.
     /// </summary>
     public const string CellsByReport = """
         CREATE INDEX IF NOT EXISTS cells_by_report ON cells (report_id);
@@ -112,9 +123,41 @@ internal static class Schema
             AddColumn(connection, table, column, type);
         }
 
+        MoveReportsToTheTimeFirstKey(connection);
         using var index = connection.CreateCommand();
         index.CommandText = CellsByReport;
         index.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Files made before the time-first key (issue 17): their agents' activity is counted once while the old key can
+    /// still answer per agent, then the reports table is rebuilt with the new key, every row keeping its rowid (the
+    /// cells and the roll-ups' watermark point at it). One transaction: a crash leaves the old file as it was.
+    /// </summary>
+    private static void MoveReportsToTheTimeFirstKey(Microsoft.Data.Sqlite.SqliteConnection connection)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_index_info('sqlite_autoindex_reports_1') WHERE seqno = 0 AND name = 'agent_id'";
+        if ((long)probe.ExecuteScalar()! == 0)
+        {
+            return;
+        }
+
+        const string columns = "agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind";
+        using var rebuild = connection.CreateCommand();
+        rebuild.CommandText = $"""
+            BEGIN;
+            INSERT OR REPLACE INTO agent_activity (agent_id, reports, last_received_at, last_sequence, agents_behind)
+                SELECT r.agent_id, COUNT(*), MAX(r.received_at), MAX(r.sequence),
+                    (SELECT l.agents_behind FROM reports l WHERE l.agent_id = r.agent_id ORDER BY l.sequence DESC LIMIT 1)
+                FROM reports r GROUP BY r.agent_id;
+            CREATE TABLE reports_time_first ({ReportsColumns});
+            INSERT INTO reports_time_first (rowid, {columns}) SELECT rowid, {columns} FROM reports ORDER BY window_start, agent_id, sequence;
+            DROP TABLE reports;
+            ALTER TABLE reports_time_first RENAME TO reports;
+            COMMIT;
+            """;
+        rebuild.ExecuteNonQuery();
     }
 
     public static void MigrateRollups(Microsoft.Data.Sqlite.SqliteConnection connection) =>

@@ -18,6 +18,7 @@ internal sealed class SqliteReportWriter : IDisposable
     private readonly sqlite3_stmt _report;
     private readonly sqlite3_stmt _cell;
     private readonly sqlite3_stmt _block;
+    private readonly sqlite3_stmt _activity;
 
     public SqliteReportWriter(SqliteConnection writer)
     {
@@ -32,12 +33,34 @@ internal sealed class SqliteReportWriter : IDisposable
         _block = Prepare(
             "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count) " +
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        _activity = Prepare(ActivitySql);
     }
 
-    /// <summary>Inserts one report with its cells and blocks; false when this (agent, sequence) is stored already.</summary>
+    /// <summary>
+    /// A report counted in its agent's activity, only when its sequence is above the agent's latest (sequences only
+    /// grow, per the protocol): no row changes for a resent one, which is how a duplicate is known without an index
+    /// on (agent, sequence).
+    /// </summary>
+    private const string ActivitySql =
+        "INSERT INTO agent_activity AS s (agent_id, reports, last_received_at, last_sequence, agents_behind) VALUES (?1, 1, ?2, ?3, ?4) " +
+        "ON CONFLICT (agent_id) DO UPDATE SET reports = s.reports + 1, last_received_at = MAX(s.last_received_at, excluded.last_received_at), " +
+        "last_sequence = excluded.last_sequence, agents_behind = excluded.agents_behind WHERE excluded.last_sequence > s.last_sequence";
+
+    /// <summary>Inserts one report with its cells and blocks; false when it is stored already (its sequence is not above its agent's latest).</summary>
     public bool Insert(AggregateReport report, DateTimeOffset receivedAt)
     {
-        var s = _report;
+        var s = _activity;
+        Text(s, 1, report.AgentId);
+        Int(s, 2, receivedAt.ToUnixTimeMilliseconds());
+        Int(s, 3, (long)report.Sequence);
+        Int(s, 4, report.AgentsBehind);
+        Reset(s, raw.sqlite3_step(s));
+        if (raw.sqlite3_changes(_db) == 0)
+        {
+            return false; // a sequence at or below the agent's latest: stored already
+        }
+
+        s = _report;
         Text(s, 1, report.AgentId);
         Int(s, 2, (long)report.Sequence);
         Int(s, 3, report.WindowStart.Seconds);
@@ -52,7 +75,7 @@ internal sealed class SqliteReportWriter : IDisposable
         Reset(s, rc);
         if (rc != Row)
         {
-            return false; // OR IGNORE returned no row: this (agent, sequence) is stored already
+            return false; // OR IGNORE returned no row: the key is stored (cannot happen past the activity's check)
         }
 
         foreach (var c in report.Cells)
@@ -105,6 +128,7 @@ internal sealed class SqliteReportWriter : IDisposable
         _report.Dispose();
         _cell.Dispose();
         _block.Dispose();
+        _activity.Dispose();
     }
 
     private sqlite3_stmt Prepare(string sql)

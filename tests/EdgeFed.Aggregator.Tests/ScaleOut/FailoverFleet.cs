@@ -60,6 +60,7 @@ internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int
         var endpoints = new AggregatorEndpoints(replicas.Select(r => r.ToString()).ToList(), agent, TimeSpan.FromHours(1), TimeProvider.System);
         var headers = new Metadata { { "authorization", "Bearer " + _keys[agent] } };
         var next = 1UL;
+        AggregateReport? unacked = null; // resent as it was, as the agent's outbox resends it
         while (next <= (ulong)reportsEach)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +70,8 @@ internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int
                 using var call = client.Report(new CallOptions(headers, DateTime.UtcNow.AddMinutes(2), cancellationToken));
                 while (next <= (ulong)reportsEach)
                 {
-                    await call.RequestStream.WriteAsync(Report(agent, next, Cell("foundryusa", 100), Cell("antpool", 50)), cancellationToken);
+                    unacked ??= Report(agent, next, Cell("foundryusa", 100), Cell("antpool", 50));
+                    await call.RequestStream.WriteAsync(unacked, cancellationToken);
                     if (!await call.ResponseStream.MoveNext(cancellationToken))
                     {
                         throw new RpcException(new Status(StatusCode.Unavailable, "stream ended"));
@@ -83,6 +85,7 @@ internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int
 
                     Acks[(agent, next)] = ack.Duplicate;
                     Interlocked.Increment(ref _acked);
+                    unacked = null;
                     next++;
                 }
 
