@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace EdgeFed.Aggregator.Storage;
+
+/// <summary>
+/// One thread that runs every piece of work of one SQLite connection, in order, so the connection's native memory
+/// comes from one malloc arena. Run from whichever pool thread happened to continue, the writer's batches and the
+/// roll-up's chunks left their peaks in the arena of every pool thread (glibc gives each thread its own and keeps what
+/// is freed in it): measured in the 5-minute 1,000-stream soak, RSS grew 159 → 207 MiB from minute 2 to the last one,
+/// and stayed at 157 → 158 MiB when glibc was held to two arenas (<c>MALLOC_ARENA_MAX=2</c>). Being the only thread
+/// on its connection, it is also that connection's lock.
+/// </summary>
+internal sealed class SqliteThread : IDisposable
+{
+    private readonly BlockingCollection<Action> _work = [];
+    private readonly Thread _thread;
+
+    public SqliteThread(string name)
+    {
+        _thread = new Thread(() =>
+        {
+            foreach (var work in _work.GetConsumingEnumerable())
+            {
+                work();
+            }
+        }) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    /// <summary>Queues <paramref name="work"/>; its result or exception completes the task, off this thread.</summary>
+    public Task<T> RunAsync<T>(Func<T> work)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
+        return done.Task;
+    }
+
+    public void Dispose()
+    {
+        _work.CompleteAdding();
+        _thread.Join();
+        _work.Dispose();
+    }
+}
