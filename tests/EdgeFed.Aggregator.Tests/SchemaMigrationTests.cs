@@ -12,26 +12,18 @@ public sealed class SchemaMigrationTests
     [Fact]
     public async Task OldCellsLayout_IsMigrated_AndItsReportsStillCount()
     {
-        var directory = Directory.CreateTempSubdirectory("edgefed-migrate-").FullName;
-        var path = Path.Combine(directory, "aggregator.db");
-        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            old.Open();
-            using var command = old.CreateCommand();
-            command.CommandText = """
-                CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
-                    region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (agent_id, sequence));
-                CREATE TABLE cells (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
-                    vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL, hashrate_ths REAL NOT NULL, power_w REAL NOT NULL,
-                    power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, confidence REAL NOT NULL);
-                CREATE INDEX cells_report ON cells (agent_id, sequence);
-                INSERT INTO reports VALUES ('old-a', 1, 1000, 1060, 'CA', 1, 'v0', 0), ('old-b', 7, 1000, 1060, 'NO', 1, 'v0', 0);
-                INSERT INTO cells VALUES ('old-a', 1, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 10, 300, 0, 0, 0, 0, 0.9),
-                                         ('old-a', 1, 'antpool', 'antpool', 'Bitmain', 'S21', 1, 5, 100, 0, 0, 0, 0, 0.9),
-                                         ('old-b', 7, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 4, 50, 0, 0, 0, 0, 0.9);
-                """;
-            command.ExecuteNonQuery();
-        }
+        var path = OldFile("""
+            CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY (agent_id, sequence));
+            CREATE TABLE cells (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
+                vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL, hashrate_ths REAL NOT NULL, power_w REAL NOT NULL,
+                power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, confidence REAL NOT NULL);
+            CREATE INDEX cells_report ON cells (agent_id, sequence);
+            INSERT INTO reports VALUES ('old-a', 1, 1000, 1060, 'CA', 1, 'v0', 0), ('old-b', 7, 1000, 1060, 'NO', 1, 'v0', 0);
+            INSERT INTO cells VALUES ('old-a', 1, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 10, 300, 0, 0, 0, 0, 0.9),
+                                     ('old-a', 1, 'antpool', 'antpool', 'Bitmain', 'S21', 1, 5, 100, 0, 0, 0, 0, 0.9),
+                                     ('old-b', 7, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 4, 50, 0, 0, 0, 0, 0.9);
+            """);
 
         using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
         {
@@ -47,33 +39,25 @@ public sealed class SchemaMigrationTests
         using var indexes = check.CreateCommand();
         indexes.CommandText = "SELECT group_concat(name) FROM pragma_index_list('cells')";
         Assert.Equal("cells_by_report", indexes.ExecuteScalar());
-        Directory.Delete(directory, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
     [Fact]
     public async Task TheAgentFirstReportKey_IsRebuiltTimeFirst_KeepingRowids_AndTheAgentsActivity()
     {
-        var directory = Directory.CreateTempSubdirectory("edgefed-migrate-").FullName;
-        var path = Path.Combine(directory, "aggregator.db");
-        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            old.Open();
-            using var command = old.CreateCommand();
-            // The layout of issue 16: every column of today, the key on (agent_id, sequence). Rowids 5, 9 and 12 are
-            // what the cells and the roll-ups' watermark point at.
-            command.CommandText = """
-                CREATE TABLE agents (agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL, enrolled_at INTEGER NOT NULL);
-                CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
-                    region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
-                    agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (agent_id, sequence));
-                CREATE INDEX reports_window ON reports (window_start);
-                INSERT INTO agents VALUES ('old-a', 'ha', 'CA', 1, 0), ('old-r', 'hr', 'NO', 4, 0);
-                INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) VALUES
-                    (5, 'old-a', 1, 1000, 1060, 'CA', 1, 'v0', 5000, 0), (9, 'old-r', 9, 1600, 2200, 'NO', 4, 'v0', 8000, 90),
-                    (12, 'old-r', 8, 1000, 1600, 'NO', 4, 'v0', 7000, 80);
-                """;
-            command.ExecuteNonQuery();
-        }
+        // The layout of issue 16: every column of today, the key on (agent_id, sequence). Rowids 5, 9 and 12 are
+        // what the cells and the roll-ups' watermark point at.
+        var path = OldFile("""
+            CREATE TABLE agents (agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL, enrolled_at INTEGER NOT NULL);
+            CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
+                agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (agent_id, sequence));
+            CREATE INDEX reports_window ON reports (window_start);
+            INSERT INTO agents VALUES ('old-a', 'ha', 'CA', 1, 0), ('old-r', 'hr', 'NO', 4, 0);
+            INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) VALUES
+                (5, 'old-a', 1, 1000, 1060, 'CA', 1, 'v0', 5000, 0), (9, 'old-r', 9, 1600, 2200, 'NO', 4, 'v0', 8000, 90),
+                (12, 'old-r', 8, 1000, 1600, 'NO', 4, 'v0', 7000, 80);
+            """);
 
         using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
         {
@@ -96,6 +80,18 @@ public sealed class SchemaMigrationTests
         reader.Read();
         Assert.Equal("window_start,agent_id,sequence", reader.GetString(0));
         Assert.Equal("5:old-a/1 9:old-r/9 12:old-r/8 13:old-a/2", reader.GetString(1));
-        Directory.Delete(directory, recursive: true);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    /// <summary>A database file in a folder of its own, as an older aggregator left it: <paramref name="sql"/>.</summary>
+    private static string OldFile(string sql)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("edgefed-migrate-").FullName, "aggregator.db");
+        using var old = new SqliteConnection($"Data Source={path};Pooling=false");
+        old.Open();
+        using var command = old.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+        return path;
     }
 }
