@@ -1,40 +1,51 @@
-using System.Runtime.CompilerServices;
+using System.Collections;
 using System.Runtime.InteropServices;
 
 namespace EdgeFed.Aggregator.Storage;
 
 /// <summary>
-/// Caps glibc's malloc at two arenas, as early as the process can: when this assembly loads, before <c>Main</c>.
-/// glibc gives each thread that allocates an arena of its own, up to eight per core, and keeps what is freed in each;
-/// SQLite's reads run on pool threads (the alerts, the API), so their peaks pile up arena by arena. Measured in the
-/// 5-minute 1,000-stream soak (RSS from minute 2 to the last one): 159 → 207 MiB with neither this nor
-/// <see cref="SqliteThread"/>, 156 → 203 with the threads alone, 158 → 158 with both, 157 → 158 with
-/// <c>MALLOC_ARENA_MAX=2</c> set in the environment. glibc still honours the cap then because it fixes its limit only
-/// once more than eight arenas exist. Anywhere but glibc on Linux this does nothing.
+/// Runs <c>serve</c> with glibc's malloc held to two arenas. glibc gives threads that allocate arenas of their own, up
+/// to eight per core, and keeps what is freed in each; SQLite allocates on pool threads, so its peaks piled up arena by
+/// arena. Measured in the 5-minute 1,000-stream soak (RSS from minute 2 to the last one): 159 → 207 MiB by default,
+/// 156 → 203 and 155 → 202 with <see cref="SqliteThread"/>, 157 → 158 with <c>MALLOC_ARENA_MAX=2</c> in the
+/// environment. <c>mallopt</c> from inside the process came too late: the runtime's own threads have their arenas
+/// before any managed code runs, and new threads share those (159 → 207, and 158 → 164 then 155 → 202 with the
+/// threads). glibc reads the variable only at start, so the process starts itself again with it (<c>execve</c> of the
+/// same executable and arguments: same PID, same descriptors). An operator's own <c>MALLOC_ARENA_MAX</c> wins.
 /// </summary>
 internal static class MallocArenas
 {
-    private const int ArenaMax = -8; // M_ARENA_MAX in glibc's malloc.h
+    private const string Variable = "MALLOC_ARENA_MAX";
 
-    [ModuleInitializer]
-    internal static void Limit()
+    /// <summary>Returns only when nothing needs doing (set already, not Linux) or the restart failed.</summary>
+    public static void RestartCappedIfNeeded()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") is not null)
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) is not null)
         {
-            return; // an operator's own setting wins
+            return;
         }
 
+        string[] argv;
         try
         {
-            _ = MallOpt(ArenaMax, 2); // 0 when glibc refuses: nothing else to do
+            argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
         }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        catch (IOException)
         {
-            // not glibc: musl's malloc has no per-thread arenas
+            return;
         }
+
+        var environment = new List<string?> { $"{Variable}=2" };
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            environment.Add($"{variable.Key}={variable.Value}");
+        }
+
+        environment.Add(null);
+        _ = Execve("/proc/self/exe", [.. argv, null], [.. environment]); // returns only if it failed: run uncapped
     }
 
     // DllImport, not LibraryImport: the generated stub needs unsafe code, which this project does not allow.
-    [DllImport("libc", EntryPoint = "mallopt")]
-    private static extern int MallOpt(int param, int value);
+    [DllImport("libc", EntryPoint = "execve", SetLastError = true)]
+    private static extern int Execve(string path, string?[] argv, string?[] envp);
 }
