@@ -13,7 +13,7 @@ var root = new RootCommand("EdgeFed aggregator: federated ingest and mining-conc
 var first = args.FirstOrDefault();
 var isSubcommand = first is not null && root.Subcommands.Any(c => c.Name == first);
 var isHelp = first is "-h" or "--help" or "-?" or "--version";
-if (first is null or "serve" || (!isSubcommand && !isHelp))
+if (!isHelp && (!isSubcommand || first == "serve"))
 {
     EdgeFed.Aggregator.Storage.MallocArenas.RestartCappedIfNeeded(); // the long-running process only: see there why
 }

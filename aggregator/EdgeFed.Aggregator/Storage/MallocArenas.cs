@@ -30,9 +30,9 @@ internal static class MallocArenas
         {
             argv = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return;
+            return; // no /proc: run uncapped
         }
 
         var environment = new List<string?> { $"{Variable}=2" };
@@ -42,7 +42,9 @@ internal static class MallocArenas
         }
 
         environment.Add(null);
-        _ = Execve("/proc/self/exe", [.. argv, null], [.. environment]); // returns only if it failed: run uncapped
+        _ = Execve("/proc/self/exe", [.. argv, null], [.. environment]); // returns only if it failed
+        Console.Error.WriteLine($"edgefed-aggregator: could not restart with {Variable}=2 (errno {Marshal.GetLastPInvokeError()}); " +
+            "running with glibc's default malloc arenas, whose memory may grow under load.");
     }
 
     // DllImport, not LibraryImport: the generated stub needs unsafe code, which this project does not allow.
