@@ -17,6 +17,7 @@ internal sealed class AggregatorProcess : IDisposable
     public static AggregatorProcess Start(string directory, int port, params string[] settings)
     {
         var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment.Remove("MALLOC_ARENA_MAX"); // as an operator starts it: serve caps malloc's arenas itself
         foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
                      $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:Http:Urls=" }.Concat(settings))
         {

@@ -50,12 +50,12 @@ internal static class IngestBenchmark
 
             var storeOnly = await MeasureStoreAsync(directory, agents, duration);
             Console.WriteLine();
-            Console.WriteLine("| workload | reports/s | p50 ack ms | p99 ack ms | server cores | load generator cores |");
-            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-            Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} | {stored.ServerCores:F2} | {stored.GeneratorCores:F2} |");
-            Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} | {paced.ServerCores:F2} | {paced.GeneratorCores:F2} |");
-            Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} | {ceiling.ServerCores:F2} | {ceiling.GeneratorCores:F2} |");
-            Console.WriteLine($"| storage alone (ReportStore, no transport), {agents} writers | {storeOnly.Rate:N0} | {storeOnly.P50:F1} | {storeOnly.P99:F1} | — | — |");
+            Console.WriteLine("| workload | reports/s | p50 ack ms | p99 ack ms | server cores | load generator cores | load generator GC pauses, ms |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| ingest, durable acks (SQLite WAL, synchronous=FULL), flat out | {stored.Rate:N0} | {stored.P50:F1} | {stored.P99:F1} | {stored.ServerCores:F2} | {stored.GeneratorCores:F2} | {stored.GeneratorGcPauseMs:F0} |");
+            Console.WriteLine($"| ingest, durable acks, paced at half that rate | {paced.Rate:N0} | {paced.P50:F1} | {paced.P99:F1} | {paced.ServerCores:F2} | {paced.GeneratorCores:F2} | {paced.GeneratorGcPauseMs:F0} |");
+            Console.WriteLine($"| same transport, ack without storing (ceiling), flat out | {ceiling.Rate:N0} | {ceiling.P50:F1} | {ceiling.P99:F1} | {ceiling.ServerCores:F2} | {ceiling.GeneratorCores:F2} | {ceiling.GeneratorGcPauseMs:F0} |");
+            Console.WriteLine($"| storage alone (ReportStore, no transport), {agents} writers | {storeOnly.Rate:N0} | {storeOnly.P50:F1} | {storeOnly.P99:F1} | — | — | — |");
             Console.WriteLine($"ingest / ceiling: {stored.Rate / ceiling.Rate:F2}");
         }
         finally
@@ -190,7 +190,7 @@ internal static class IngestBenchmark
     private static Uri Address(WebApplication app) => new(app.Urls.Single());
 
     /// <summary>Reports/s and ack percentiles; with a server in another process, the cores each side used.</summary>
-    private sealed record Result(double Rate, double P50, double P99, double ServerCores = double.NaN, double GeneratorCores = double.NaN);
+    private sealed record Result(double Rate, double P50, double P99, double ServerCores = double.NaN, double GeneratorCores = double.NaN, double GeneratorGcPauseMs = double.NaN);
 
     /// <summary>Agent i reports to replica i mod n (all enrol through the first: the replicas share their store).</summary>
     private static async Task<Result> MeasureAsync(IReadOnlyList<Uri> replicas, int agents, TimeSpan duration, double? rate, ServerProcess? server = null)
@@ -210,6 +210,7 @@ internal static class IngestBenchmark
         using var stop = new CancellationTokenSource(duration);
         var serverCpu = server?.CpuSeconds ?? 0;
         var generatorCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        var generatorPause = GC.GetTotalPauseDuration();
         var watch = Stopwatch.StartNew();
         var perAgent = rate is { } r ? TimeSpan.FromSeconds(agents / r) : TimeSpan.Zero;
         await Task.WhenAll(Enumerable.Range(0, agents).Select(async i =>
@@ -255,9 +256,10 @@ internal static class IngestBenchmark
         var seconds = watch.Elapsed.TotalSeconds;
         var serverCores = server is null ? double.NaN : (server.CpuSeconds - serverCpu) / seconds;
         var generatorCores = (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - generatorCpu) / seconds;
+        var generatorPauseMs = (GC.GetTotalPauseDuration() - generatorPause).TotalMilliseconds;
         channels.ForEach(c => c.Dispose());
         var sorted = latencies.Order().ToArray();
-        return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), serverCores, generatorCores);
+        return new Result(acked / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), serverCores, generatorCores, generatorPauseMs);
     }
 
     /// <summary>The store on its own: N writers each with one report in flight, no gRPC; where the durable path's limit lies.</summary>

@@ -42,9 +42,30 @@ internal static class MallocArenas
         }
 
         environment.Add(null);
+        RemoveDiagnosticsSocket();
         _ = Execve("/proc/self/exe", [.. argv, null], [.. environment]); // returns only if it failed
         Console.Error.WriteLine($"edgefed-aggregator: could not restart with {Variable}=2 (errno {Marshal.GetLastPInvokeError()}); " +
             "running with glibc's default malloc arenas, whose memory may grow under load.");
+    }
+
+    /// <summary>
+    /// The runtime's diagnostics socket (what dotnet-counters and dotnet-trace attach to) is named after the PID and the
+    /// process's start time, which <c>execve</c> keeps: left in place, the restarted runtime cannot listen on that name
+    /// and the tools find a socket nobody answers ("Connection refused").
+    /// </summary>
+    private static void RemoveDiagnosticsSocket()
+    {
+        try
+        {
+            foreach (var socket in Directory.EnumerateFiles(Path.GetTempPath(), $"dotnet-diagnostic-{Environment.ProcessId}-*-socket"))
+            {
+                File.Delete(socket);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The restart still caps malloc; only attaching diagnostics tools would fail.
+        }
     }
 
     // DllImport, not LibraryImport: the generated stub needs unsafe code, which this project does not allow.
