@@ -28,7 +28,9 @@ public sealed class IngestLimiter(IOptions<AggregatorOptions> options, TimeProvi
     /// <summary>Takes one report from the agent's bucket, or refuses with RESOURCE_EXHAUSTED.</summary>
     public void TakeReport(string agent)
     {
-        var bucket = _buckets.GetOrAdd(agent, _ => new Bucket(options.Value.ReportBurstPerAgent, time.GetTimestamp()));
+        // The static factory with its argument: a lambda over `this` was a delegate allocated per report.
+        var bucket = _buckets.GetOrAdd(agent, static (_, start) => new Bucket(start.Burst, start.Stamp),
+            (Burst: options.Value.ReportBurstPerAgent, Stamp: time.GetTimestamp()));
         if (!bucket.TryTake(options.Value.MaxReportsPerSecondPerAgent, options.Value.ReportBurstPerAgent, time))
         {
             throw new RpcException(new Status(StatusCode.ResourceExhausted,

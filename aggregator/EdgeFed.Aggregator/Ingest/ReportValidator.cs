@@ -17,12 +17,12 @@ public static partial class ReportValidator
         }
 
         var merged = authenticated.Kind == AgentKind.Aggregator;
-        if ((report.Kind == AgentKind.Aggregator || report.AgentsBehind > 0 || report.Cells.Any(c => c.Agents > 1 || c.HashrateSeconds > 0)) && !merged)
+        if ((report.Kind == AgentKind.Aggregator || report.AgentsBehind > 0 || HasMergedCell(report)) && !merged)
         {
             return "kind: merged cells (agents, hashrate_seconds, agents_behind) come only from an aggregator enrolled as AGENT_KIND_AGGREGATOR.";
         }
 
-        if (report.AgentsBehind > MaxAgentsBehind || report.Cells.Any(c => c.Agents > MaxAgentsBehind))
+        if (report.AgentsBehind > MaxAgentsBehind || MaxCellAgents(report) > MaxAgentsBehind)
         {
             return $"agents_behind: more than {MaxAgentsBehind} agents behind one report or cell.";
         }
@@ -88,16 +88,12 @@ public static partial class ReportValidator
             return "key: required.";
         }
 
-        foreach (var (name, value) in new[]
-                 {
-                     ("hashrate_ths", cell.HashrateThs), ("power_w", cell.PowerW), ("mean_confidence", cell.MeanConfidence),
-                     ("share_hashrate_ths", cell.ShareHashrateThs), ("share_api_hashrate_ths", cell.ShareApiHashrateThs), ("hashrate_seconds", cell.HashrateSeconds),
-                 })
+        // Checked one by one, not from an array of (name, value) pairs: this runs for every cell of every report.
+        if ((NotFiniteOrNegative("hashrate_ths", cell.HashrateThs) ?? NotFiniteOrNegative("power_w", cell.PowerW) ??
+            NotFiniteOrNegative("mean_confidence", cell.MeanConfidence) ?? NotFiniteOrNegative("share_hashrate_ths", cell.ShareHashrateThs) ??
+            NotFiniteOrNegative("share_api_hashrate_ths", cell.ShareApiHashrateThs) ?? NotFiniteOrNegative("hashrate_seconds", cell.HashrateSeconds)) is { } bad)
         {
-            if (!double.IsFinite(value) || value < 0)
-            {
-                return $"{name}: {value} is not a finite, non-negative number.";
-            }
+            return bad;
         }
 
         var average = mergedSeconds > 0 ? cell.HashrateSeconds / mergedSeconds : cell.HashrateThs;
@@ -132,6 +128,34 @@ public static partial class ReportValidator
         }
 
         return null;
+    }
+
+    private static string? NotFiniteOrNegative(string name, double value) =>
+        double.IsFinite(value) && value >= 0 ? null : $"{name}: {value} is not a finite, non-negative number.";
+
+    // Indexed loops instead of LINQ with a closure: RepeatedField's enumerator and the delegate are allocated per report.
+    private static bool HasMergedCell(AggregateReport report)
+    {
+        for (var i = 0; i < report.Cells.Count; i++)
+        {
+            if (report.Cells[i] is { Agents: > 1 } or { HashrateSeconds: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static uint MaxCellAgents(AggregateReport report)
+    {
+        var max = 0u;
+        for (var i = 0; i < report.Cells.Count; i++)
+        {
+            max = Math.Max(max, report.Cells[i].Agents);
+        }
+
+        return max;
     }
 
     [GeneratedRegex("^[A-Z]{2}$")]

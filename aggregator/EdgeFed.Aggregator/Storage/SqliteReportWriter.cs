@@ -78,8 +78,9 @@ internal sealed class SqliteReportWriter : IDisposable
             return false; // OR IGNORE returned no row: the key is stored (cannot happen past the activity's check)
         }
 
-        foreach (var c in report.Cells)
+        for (var i = 0; i < report.Cells.Count; i++) // indexed: RepeatedField's enumerator is an allocation per report
         {
+            var c = report.Cells[i];
             var k = c.Key;
             s = _cell;
             Text(s, 1, report.AgentId);
@@ -106,8 +107,9 @@ internal sealed class SqliteReportWriter : IDisposable
             Reset(s, raw.sqlite3_step(s));
         }
 
-        foreach (var b in report.Blocks)
+        for (var i = 0; i < report.Blocks.Count; i++)
         {
+            var b = report.Blocks[i];
             s = _block;
             Text(s, 1, b.BlockHash);
             Int(s, 2, (long)b.Height);
