@@ -6,7 +6,7 @@ namespace EdgeFed.Aggregator.Metrics;
 /// <summary>
 /// The aggregator's Prometheus metrics, in a registry of its own (one per host, so two aggregators in one process
 /// never share counters): ingest, acks, rejects by gRPC status, open Report streams, store commit latency, HTTP
-/// requests refused by the limits, and the headline concentration gauges (filled at scrape time by
+/// requests refused by the limits, the process's memory as the GC sees it, and the headline concentration gauges (filled at scrape time by
 /// <see cref="ConcentrationGauges"/>).
 /// </summary>
 public sealed class AggregatorMetrics
@@ -24,6 +24,19 @@ public sealed class AggregatorMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 11) });
         HttpRejected = factory.CreateCounter("edgefed_http_rejected_total", "HTTP requests refused with 429 by the request limits.");
         Concentration = factory.CreateGauge("edgefed_concentration", "Headline concentration over the last 24 hours (published figures only).", "basis", "dimension", "metric");
+
+        // Memory, read at each scrape. Resident memory alone cannot tell a leak from the GC's allocation budget filling
+        // between collections (tens of MiB at a quiet aggregator's rate): the GC's own figures tell them apart.
+        var resident = factory.CreateGauge("edgefed_aggregator_resident_memory_bytes", "Resident set size of the aggregator process.");
+        var heap = factory.CreateGauge("edgefed_aggregator_gc_heap_bytes", "Managed heap size after the last garbage collection.");
+        var committed = factory.CreateGauge("edgefed_aggregator_gc_committed_bytes", "Memory the garbage collector has committed.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var gc = GC.GetGCMemoryInfo();
+            resident.Set(Environment.WorkingSet);
+            heap.Set(gc.HeapSizeBytes);
+            committed.Set(gc.TotalCommittedBytes);
+        });
     }
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();

@@ -230,7 +230,15 @@ public class HttpApiTests
         Assert.Contains("edgefed_reports_acked_total{duplicate=\"false\"} 5", metrics, StringComparison.Ordinal);
         Assert.Contains("edgefed_concentration{basis=\"blocks\",dimension=\"pool\",metric=\"nakamoto\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("edgefed_store_commit_seconds_count", metrics, StringComparison.Ordinal);
+        // Memory as the process and the GC see it, read at the scrape: this process's own, so only plausible ranges.
+        Assert.InRange(Gauge(metrics, "edgefed_aggregator_resident_memory_bytes"), 16 << 20, 64L << 30);
+        Assert.InRange(Gauge(metrics, "edgefed_aggregator_gc_committed_bytes"), 1 << 20, 64L << 30);
+        Assert.InRange(Gauge(metrics, "edgefed_aggregator_gc_heap_bytes"), 0, Gauge(metrics, "edgefed_aggregator_gc_committed_bytes"));
     }
+
+    private static double Gauge(string metrics, string name) =>
+        double.Parse(System.Text.RegularExpressions.Regex.Match(metrics, $"^{name} (\\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline) is { Success: true } m
+            ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException($"{name} is not in /metrics"), System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Agents_AndAlerts_AsJson_WithoutKeys()
