@@ -14,7 +14,8 @@ internal static class InferenceBenchmark
     public static void Run()
     {
         var root = FindRoot();
-        Console.WriteLine("Inference (ONNX Runtime 1.29.0, IntraOpNumThreads 1)");
+        // The version of the native library loaded, not a number written here (it had said 1.29.0 after the move to 1.31.1).
+        Console.WriteLine($"Inference (ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, IntraOpNumThreads 1)");
         Console.WriteLine("| model | batch | runs | µs per row |");
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var (name, width) in new[] { ("miner-health", MinerFeatures.Names.Count), ("miner-model", HardwareFeatures.Names.Count), ("pool-fallback", CoinbaseFeatures.Names.Count) })
