@@ -228,10 +228,24 @@ internal sealed class PostgresBackend : StoreBackend
         }
     }
 
+    /// <summary>
+    /// A stopping replica hands its leads over at once: closing a connection only sends PostgreSQL a Terminate, and the
+    /// lock lasts until the server's backend has exited, so another replica trying straight after could still be refused.
+    /// </summary>
     public override void Dispose()
     {
         foreach (var connection in _leases.Values)
         {
+            try
+            {
+                using var release = Command(connection, null, "SELECT pg_advisory_unlock_all()");
+                release.ExecuteNonQuery();
+            }
+            catch (Exception ex) when (ex is DbException or InvalidOperationException)
+            {
+                // the connection is already gone, and its locks with it
+            }
+
             connection.Dispose();
         }
 
