@@ -15,7 +15,7 @@ var isSubcommand = first is not null && root.Subcommands.Any(c => c.Name == firs
 var isHelp = first is "-h" or "--help" or "-?" or "--version";
 if (!isHelp && (!isSubcommand || first == "serve"))
 {
-    EdgeFed.Aggregator.Storage.MallocArenas.RestartCappedIfNeeded(); // the long-running process only: see there why
+    EdgeFed.Aggregator.Cli.ServeEnvironment.RestartWithSettingsIfNeeded(); // the long-running process only: see there why
 }
 
 return await root.Parse(isSubcommand || isHelp ? args : ["serve", .. args]).InvokeAsync();

@@ -14,10 +14,22 @@ internal sealed class AggregatorProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public static AggregatorProcess Start(string directory, int port, params string[] settings)
+    public static AggregatorProcess Start(string directory, int port, params string[] settings) => Start(directory, port, new Dictionary<string, string>(), settings);
+
+    /// <summary><c>serve</c> with <paramref name="environment"/> added to what an operator's shell would give it.</summary>
+    public static AggregatorProcess Start(string directory, int port, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var info = new ProcessStartInfo(TestProcesses.Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.Environment.Remove("MALLOC_ARENA_MAX"); // as an operator starts it: serve caps malloc's arenas itself
+        foreach (var own in new[] { "MALLOC_ARENA_MAX", "DOTNET_GCGen1MaxBudget" })
+        {
+            info.Environment.Remove(own); // as an operator starts it: serve sets them itself (Cli/ServeEnvironment.cs)
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in new[] { "serve", "--urls", $"http://127.0.0.1:{port}", $"--Aggregator:DatabasePath={Path.Combine(directory, "aggregator.db")}",
                      $"--Aggregator:EnrolmentToken={AggregatorHost.Token}", "--Aggregator:Http:Urls=" }.Concat(settings))
         {

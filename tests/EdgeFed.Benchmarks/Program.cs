@@ -21,6 +21,7 @@ if (args is ["inference", ..])
 // ... -- ingest [AGENTS] [SECONDS]: the aggregator under N concurrent agents (durable acks vs. an acking sink).
 if (args is ["ingest", ..])
 {
+    IngestBenchmark.EnlargeSharedArrayPool(); // first: the pool reads its limit once, when it is first used
     await IngestBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
         TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20));
     return;

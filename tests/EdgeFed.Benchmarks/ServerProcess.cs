@@ -49,6 +49,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private static async Task<ServerProcess> StartAsync(ProcessStartInfo info)
     {
+        info.Environment.Remove(IngestBenchmark.ArraysPerPartition); // the load generator's setting, not the servers'
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
