@@ -10,6 +10,8 @@ seconds=${1:-180}
 out=$root/.edgefed/bench-table
 rm -rf "$out" && mkdir -p "$out"
 bench() { dotnet run -c Release --no-build --project "$root/tests/EdgeFed.Benchmarks" -- "$@"; }
+# The replay row needs Debian's pandas; say so now rather than after the first 17 minutes.
+/usr/bin/python3 -c "import pandas" 2>/dev/null || { echo "eng/bench-table.sh: the replay row needs Debian's python3-pandas (apt-get install python3-pandas)" >&2; exit 1; }
 
 dotnet build "$root/EdgeFed.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 echo "== ingest, 1000 agents ==";         bench ingest 1000 20 | tee "$out/ingest.txt"
