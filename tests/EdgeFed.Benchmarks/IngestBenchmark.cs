@@ -73,8 +73,9 @@ internal static class IngestBenchmark
     /// GC pauses per 20-s flat-out phase, landing in the ack latencies it measures). They come from the shared pool,
     /// which keeps 32 arrays per size and core by default while its 1,000 HTTP/2 streams hold many more at once: with
     /// the limit raised they were reused, and the pauses fell to ~150 ms (the ticks give type and size, not which part
-    /// of the HTTP client rents them). Real agents are a process each with one stream; a pool sized for the streams keeps the instrument's
-    /// own collections out of the figures. Only this process: its servers are started without it (<see cref="ServerProcess"/>).
+    /// of the HTTP client rents them). Real agents are a process each with one stream; a pool sized for the streams
+    /// keeps the instrument's own collections out of the figures. Only this process: its servers are started without
+    /// it (<see cref="ServerProcess"/>).
     /// </summary>
     public static void EnlargeSharedArrayPool()
     {

@@ -15,7 +15,7 @@ namespace EdgeFed.Aggregator.Cli;
 /// the runtime's own threads have their arenas before any managed code runs.</item>
 /// <item><c>DOTNET_GCGen1MaxBudget=800000</c> (hexadecimal: 8 MiB). Each gen0 collection promotes what is in flight
 /// (~0.6–1.7 MB at 1,000 streams), and the GC let gen1 grow to 70 MB before collecting it; every gen0 pause marks
-/// through gen1's cards, so the pauses grew with it, 8–10 ms at 15 MB of gen1 to 20–40 ms at 60–75 MB (GC events of
+/// through gen1's cards, so the pauses grew with it, 8–14 ms at 15–45 MB of gen1 to 16–41 ms at 53–70 MB (GC events of
 /// the ingest benchmark's half-rate phase, issue 17). With gen1 held to 8 MiB the pauses stayed 8–16 ms. The runtime
 /// reads this one from the environment only (in runtimeconfig.json, as <c>System.GC.Gen1MaxBudget</c> or
 /// <c>GCGen1MaxBudget</c>, it changed nothing).</item>
@@ -54,7 +54,7 @@ internal static class ServeEnvironment
         RemoveDiagnosticsSocket();
         _ = Execve("/proc/self/exe", [.. argv, null], [.. environment]); // returns only if it failed
         Console.Error.WriteLine($"edgefed-aggregator: could not restart with {string.Join(' ', missing.Select(s => $"{s.Name}={s.Value}"))} " +
-            $"(errno {Marshal.GetLastPInvokeError()}); running with the defaults: malloc's arenas may grow under load, and GC pauses with gen1.");
+            $"(errno {Marshal.GetLastPInvokeError()}); running with the defaults: malloc's arenas may grow under load, and the GC's pauses with gen1.");
     }
 
     /// <summary>
