@@ -86,7 +86,7 @@ public sealed partial class AggregatorService(
             }
 
             await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, cancellationToken);
-            metrics.ReportsAcked.WithLabels(stored ? "false" : "true").Inc();
+            metrics.Acked(duplicate: !stored).Inc();
         }
     }
 

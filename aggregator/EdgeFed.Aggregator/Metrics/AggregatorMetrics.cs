@@ -11,11 +11,18 @@ namespace EdgeFed.Aggregator.Metrics;
 /// </summary>
 public sealed class AggregatorMetrics
 {
+    private readonly Counter.Child _ackedStored;
+    private readonly Counter.Child _ackedDuplicate;
+
     public AggregatorMetrics()
     {
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        // No exemplars: nothing here traces, yet each Inc() asked Activity.Current for one (ingest profile, seventh session:
+        // Exemplar.FromTraceContext ~2 % of the request threads' samples at 32,000 reports/s).
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         ReportsReceived = factory.CreateCounter("edgefed_reports_received_total", "Reports read from Report streams.");
         ReportsAcked = factory.CreateCounter("edgefed_reports_acked_total", "Reports acknowledged after their commit.", "duplicate");
+        (_ackedStored, _ackedDuplicate) = (ReportsAcked.WithLabels("false"), ReportsAcked.WithLabels("true"));
         CallsFailed = factory.CreateCounter("edgefed_grpc_failures_total", "gRPC calls ended with a status other than OK.", "method", "status");
         StreamsOpen = factory.CreateGauge("edgefed_report_streams_open", "Report streams open now.");
         CommitSeconds = factory.CreateHistogram("edgefed_store_commit_seconds", "Time to write and commit one group of reports.",
@@ -44,6 +51,9 @@ public sealed class AggregatorMetrics
     public Counter ReportsReceived { get; }
 
     public Counter ReportsAcked { get; }
+
+    /// <summary>Reports acknowledged, by whether each was a duplicate: the two children looked up once, not per report.</summary>
+    public Counter.Child Acked(bool duplicate) => duplicate ? _ackedDuplicate : _ackedStored;
 
     public Counter CallsFailed { get; }
 

@@ -21,7 +21,7 @@ internal sealed class WalCheckpointer : IDisposable
 
     private readonly SqliteConnection _connection;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly Thread _thread;
     private int _catchUpRequested;
 
     public WalCheckpointer(string connectionString, TimeSpan every, int catchUpFrames = DefaultCatchUpFrames)
@@ -29,7 +29,11 @@ internal sealed class WalCheckpointer : IDisposable
         CatchUpFrames = catchUpFrames;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         _connection.Open();
-        _loop = RunAsync(every, _stop.Token);
+        // A thread of its own, not the pool's: a checkpoint copies a second's worth of frames and fsyncs the file, and
+        // Microsoft.Data.Sqlite's async calls run synchronously, so on the pool it held one of the two cores' worker
+        // threads for that long while a thousand streams' continuations waited behind it.
+        _thread = new Thread(() => Run(every, _stop.Token)) { IsBackground = true, Name = "edgefed-wal-checkpointer" };
+        _thread.Start();
     }
 
     /// <summary>The WAL's size, in frames, past which the writer is asked to catch up.</summary>
@@ -38,38 +42,31 @@ internal sealed class WalCheckpointer : IDisposable
     /// <summary>True once after the WAL grew past <see cref="CatchUpFrames"/>: the writer should checkpoint before its next batch.</summary>
     public bool TakeCatchUpRequest() => Interlocked.Exchange(ref _catchUpRequested, 0) == 1;
 
-    private async Task RunAsync(TimeSpan every, CancellationToken stop)
+    private void Run(TimeSpan every, CancellationToken stop)
     {
         var behind = every / 5;
-        try
+        var wait = every;
+        while (!stop.WaitHandle.WaitOne(wait))
         {
-            var wait = every;
-            while (!stop.IsCancellationRequested)
+            var frames = Checkpoint();
+            if (frames >= CatchUpFrames)
             {
-                await Task.Delay(wait, stop);
-                var frames = await CheckpointAsync(stop);
-                if (frames >= CatchUpFrames)
-                {
-                    Volatile.Write(ref _catchUpRequested, 1);
-                }
-
-                wait = frames >= CatchUpFrames ? behind : every;
+                Volatile.Write(ref _catchUpRequested, 1);
             }
-        }
-        catch (OperationCanceledException)
-        {
+
+            wait = frames >= CatchUpFrames ? behind : every;
         }
     }
 
     /// <summary>One PASSIVE checkpoint; the WAL's size in frames (0 when busy or failing: the next tick tries again).</summary>
-    private async Task<long> CheckpointAsync(CancellationToken stop)
+    private long Checkpoint()
     {
         try
         {
             using var command = _connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-            await using var reader = await command.ExecuteReaderAsync(stop);
-            return await reader.ReadAsync(stop) ? reader.GetInt64(1) : 0; // (busy, log frames, checkpointed frames)
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? reader.GetInt64(1) : 0; // (busy, log frames, checkpointed frames)
         }
         catch (SqliteException)
         {
@@ -80,7 +77,7 @@ internal sealed class WalCheckpointer : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _loop.GetAwaiter().GetResult();
+        _thread.Join();
         _connection.Dispose();
         _stop.Dispose();
     }
