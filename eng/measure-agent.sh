@@ -33,7 +33,10 @@ for _ in $(seq 1 300); do
 done
 [ -n "$url" ] || { echo "measure-agent: the aggregator did not start" >&2; exit 1; }
 
-DOTNET_GCHeapHardLimit=${EDGEFED_HEAP_LIMIT:-4000000} "$agent" run --Agent:AgentId=measure --Agent:Region=CA --Agent:AggregatorUrl="$url" --Agent:EnrolmentToken="$token" \
+# The GC settings the systemd unit ships (heap limit, region size), unless EDGEFED_HEAP_LIMIT overrides the limit.
+unit_env() { sed -n "s/^Environment=$1=//p" "$root/agent/EdgeFed.Agent/deploy/edgefed-agent.service"; }
+DOTNET_GCHeapHardLimit=${EDGEFED_HEAP_LIMIT:-$(unit_env DOTNET_GCHeapHardLimit)} DOTNET_GCRegionSize=${DOTNET_GCRegionSize:-$(unit_env DOTNET_GCRegionSize)} \
+  "$agent" run --Agent:AgentId=measure --Agent:Region=CA --Agent:AggregatorUrl="$url" --Agent:EnrolmentToken="$token" \
   --Agent:StateDirectory="$out/agent-state" --Agent:Window=00:01:00 --Agent:Polling:Interval=00:00:10 \
   --Agent:Polling:ManifestFile="$out/farm.json" ${EDGEFED_AGENT_ARGS:-} >"$out/agent.log" 2>&1 &
 agent_pid=$!

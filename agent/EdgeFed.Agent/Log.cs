@@ -68,6 +68,13 @@ internal static partial class Log
     [LoggerMessage(EventId = 3313, Level = LogLevel.Error, Message = "Cannot read the miner list (Agent:Polling): {Reason}. Not polling")]
     public static partial void MinerListUnreadable(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 3314, Level = LogLevel.Information, Message = "Start-up memory released: resident {Before:F1} MiB -> {After:F1} MiB")]
+    public static partial void StartupMemoryReleased(ILogger logger, double before, double after);
+
+    [LoggerMessage(EventId = 3315, Level = LogLevel.Warning,
+        Message = "Polling {Miners} miners needs a managed heap of about {NeededMiB} MiB, above the limit of {LimitMiB} MiB: set DOTNET_GCHeapHardLimit={Suggested} (hexadecimal, without 0x) in the unit or agent.env")]
+    public static partial void HeapLimitTooSmall(ILogger logger, int miners, long neededMiB, long limitMiB, string suggested);
+
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Outbox {Path} is not a readable database ({Reason}); moved aside to {Aside}, starting a fresh outbox")]
     public static partial void OutboxMovedAside(ILogger logger, string path, string aside, string reason);
 

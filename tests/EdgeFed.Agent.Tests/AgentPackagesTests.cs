@@ -96,14 +96,16 @@ public sealed class AgentPackagesTests
         {
             var unit = await File.ReadAllLinesAsync(Path.Combine(bundle, "deploy", "edgefed-agent.service"));
             var limit = Assert.Single(unit, l => l.StartsWith("Environment=DOTNET_GCHeapHardLimit=", StringComparison.Ordinal)).Split('=')[2];
+            var regions = Assert.Single(unit, l => l.StartsWith("Environment=DOTNET_GCRegionSize=", StringComparison.Ordinal)).Split('=')[2];
             string[] args = ["decode", "coinbase", "--hex", Attribution.RealCoinbases.Hex(Attribution.RealCoinbases.ByNumber("649061"))];
 
             var withUnitLimit = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(1),
-                new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = limit });
+                new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = limit, ["DOTNET_GCRegionSize"] = regions });
             var withTinyLimit = await ProcessRunner.RunSplitAsync(Path.Combine(bundle, "edgefed-agent"), args, TimeSpan.FromMinutes(1),
                 new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "100000" }); // 1 MiB, in the same notation
 
-            Assert.Equal(0x4000000, Convert.ToInt64(limit, 16));
+            Assert.Equal(0x2000000, Convert.ToInt64(limit, 16)); // 32 MiB
+            Assert.Equal(0x100000, Convert.ToInt64(regions, 16)); // 1 MiB regions: 4 MiB ones crashed under a 32 MiB limit
             Assert.True(withUnitLimit.ExitCode == 0, withUnitLimit.Stderr);
             Assert.NotEqual(0, withTinyLimit.ExitCode); // the runtime read the setting: a 1 MiB heap cannot even start
         }

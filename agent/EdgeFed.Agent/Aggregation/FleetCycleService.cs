@@ -2,6 +2,7 @@ using EdgeFed.Agent.Attribution;
 using EdgeFed.Agent.Collectors;
 using EdgeFed.Agent.Features;
 using EdgeFed.Agent.Inference;
+using EdgeFed.Agent.Internal;
 using EdgeFed.Protocol.Domain;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Hosting;
@@ -37,16 +38,43 @@ public sealed class FleetCycleService(
 
         if (miners.Count == 0)
         {
+            ReleaseStartupMemory();
             return; // a node or stratum-only agent
         }
 
         Log.PollingStarted(logger, miners.Count, options.Value.Interval);
+        var heapLimit = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes; // the hard limit when one is set
+        if (ManagedHeapBudget.Needed(miners.Count) > heapLimit)
+        {
+            Log.HeapLimitTooSmall(logger, miners.Count, ManagedHeapBudget.Needed(miners.Count) >> 20, heapLimit >> 20, ManagedHeapBudget.SuggestedLimit(miners.Count));
+        }
+
+        ReleaseStartupMemory(); // the host's wiring and the models' loading
         using var timer = new PeriodicTimer(options.Value.Interval, time);
+        var first = true;
         do
         {
             await RunCycleAsync(miners, stoppingToken);
+            if (first)
+            {
+                ReleaseStartupMemory(); // every miner's family detected
+                first = false;
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private void ReleaseStartupMemory()
+    {
+        if (!options.Value.ReleaseStartupMemory)
+        {
+            return;
+        }
+
+        var before = ResidentMemory.ResidentBytes();
+        ResidentMemory.TrimNativeHeap();
+        ResidentMemory.PageOutFileMappings();
+        Log.StartupMemoryReleased(logger, before / (1024.0 * 1024), ResidentMemory.ResidentBytes() / (1024.0 * 1024));
     }
 
     /// <summary>One cycle: poll everyone, classify in one batch, add to the cells.</summary>

@@ -29,6 +29,12 @@ public sealed class PollOptions
     /// <summary>Password for the older Braiins OS GraphQL web API (factory default: empty), used only when a query is refused.</summary>
     public string BraiinsGraphqlPassword { get; set; } = string.Empty;
 
+    /// <summary>
+    /// After the first poll cycle, give back to the kernel what only start-up touched: the C heap's freed pages and the
+    /// read-only pages of code (ONNX Runtime's operator registrations above all). Pages used later are read back.
+    /// </summary>
+    public bool ReleaseStartupMemory { get; set; } = true;
+
     /// <summary>A farm manifest (JSON list of {host, port, family}) with more miners to poll.</summary>
     public string? ManifestFile { get; set; }
 }

@@ -1,4 +1,5 @@
 using EdgeFed.Agent.Features;
+using EdgeFed.Agent.Internal;
 using EdgeFed.Protocol.V1;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,9 +33,15 @@ public sealed class ModelSet : IDisposable
     /// <summary>Checks every model's files; call once per poll cycle, from the poll loop.</summary>
     public void ReloadIfChanged()
     {
+        var loaded = false;
         foreach (var model in All)
         {
-            model.ReloadIfChanged();
+            loaded |= model.ReloadIfChanged();
+        }
+
+        if (loaded)
+        {
+            ResidentMemory.TrimNativeHeap(); // the sessions' construction temporaries (and a replaced session's memory)
         }
     }
 
