@@ -13,7 +13,7 @@ namespace EdgeFed.Agent.Aggregation;
 
 /// <summary>
 /// The farm side of the agent: every <see cref="PollOptions.Interval"/> it polls all configured miners, keeps each
-/// one's last <see cref="MinerFeatures.WindowSize"/> samples, classifies them all in one batch per model, attributes
+/// one's last <see cref="MinerFeatures.WindowSize"/> samples (a <see cref="MinerWindow"/>), classifies them all in one batch per model, attributes
 /// each miner's pool from its pool URL (and the template provider from the proxy groups), and adds the result to the
 /// window's cells. Models are checked for new files at the start of each cycle.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class FleetCycleService(
     FleetPoller poller, MinerClassifier classifier, ModelSet models, CellAccumulator cells, PoolUrlResolver pools, ProxyGroups providers,
     IOptions<PollOptions> options, TimeProvider time, ILogger<FleetCycleService> logger, Metrics.AgentMetrics? metrics = null) : BackgroundService
 {
-    private readonly Dictionary<MinerEndpoint, Queue<MinerSample>> _windows = [];
+    private readonly Dictionary<MinerEndpoint, MinerWindow> _windows = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,16 +87,11 @@ public sealed class FleetCycleService(
         {
             if (!_windows.TryGetValue(miners[i], out var window))
             {
-                _windows[miners[i]] = window = new Queue<MinerSample>();
+                _windows[miners[i]] = window = new MinerWindow();
             }
 
-            window.Enqueue(samples[i]);
-            if (window.Count > MinerFeatures.WindowSize)
-            {
-                window.Dequeue();
-            }
-
-            windows.Add([.. window]);
+            window.Add(samples[i]);
+            windows.Add(window); // read within this cycle only, before the next Add
         }
 
         var classes = classifier.Classify(windows);
