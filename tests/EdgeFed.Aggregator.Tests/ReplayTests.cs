@@ -118,4 +118,29 @@ public sealed class ReplayTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task EdgefedReplay_PrintsByteForByteWhatTheAggregatorsReplayPrints()
+    {
+        var (ours, theirs) = (Path.GetTempFileName(), Path.GetTempFileName());
+        try
+        {
+            string[] options = ["--blocks", BlocksFile, "--window", "week", "--group", "proxy"];
+            var replay = await TestProcesses.RunAsync(TestProcesses.Replay, [.. options, "--mci-out", ours]);
+            var aggregator = await TestProcesses.RunAggregatorAsync(["replay", .. options, "--mci-out", theirs]);
+            var (badExit, _, badError) = await TestProcesses.RunAsync(TestProcesses.Replay, "--blocks", "/nonexistent.csv.gz");
+
+            Assert.Equal((0, 0), (replay.Exit, aggregator.Exit));
+            Assert.Contains("\"window\":\"2023-W52\"", replay.Stdout, StringComparison.Ordinal);
+            Assert.Equal(aggregator.Stdout, replay.Stdout);
+            Assert.Equal(await File.ReadAllTextAsync(theirs), await File.ReadAllTextAsync(ours));
+            Assert.Equal(2, badExit);
+            Assert.StartsWith("edgefed-replay: ", badError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(ours);
+            File.Delete(theirs);
+        }
+    }
 }

@@ -12,12 +12,17 @@ internal static class TestProcesses
 
     public static string Agent => Built("EdgeFed.Agent", "edgefed-agent");
 
+    public static string Replay => Built("EdgeFed.Replay", "edgefed-replay");
+
     public static string Simulator => Built("EdgeFed.Emulator", "edgefed-sim");
 
     /// <summary>Runs edgefed-aggregator to completion (bounded); stdout, then stderr.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAggregatorAsync(params string[] args)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAggregatorAsync(params string[] args) => RunAsync(Aggregator, args);
+
+    /// <summary>Runs a built binary to completion (bounded to 60 s); stdout, then stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string binary, params string[] args)
     {
-        var info = new ProcessStartInfo(Aggregator) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

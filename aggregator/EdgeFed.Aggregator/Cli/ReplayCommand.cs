@@ -11,11 +11,18 @@ namespace EdgeFed.Aggregator.Cli;
 /// <summary>
 /// <c>edgefed-aggregator replay --blocks FILE [--window day|week|month] [--group proxy] [--format json|table] [--mci] [--mci-out FILE]</c>:
 /// concentration per calendar window from block labels (<c>height,pool_slug,date</c>, gzip or plain). JSON to
-/// stdout; a progress bar on stderr when it is a terminal; exit 2 on unreadable input.
+/// stdout; a progress bar on stderr when it is a terminal; exit 2 on unreadable input. The same command is
+/// <c>edgefed-replay</c>'s root, compiled ahead of time (aggregator/EdgeFed.Replay).
 /// </summary>
 public static class ReplayCommand
 {
-    public static Command Create()
+    public const string Description = "Concentration per window from block labels.";
+
+    public static Command Create() => Configure(new Command("replay", Description), "edgefed-aggregator replay");
+
+    /// <summary>Adds the replay's options and action to <paramref name="command"/>; <paramref name="name"/> prefixes its messages.</summary>
+    public static TCommand Configure<TCommand>(TCommand command, string name)
+        where TCommand : Command
     {
         var blocks = new Option<string>("--blocks") { Description = "height,pool_slug,date CSV (gzip or plain)", Required = true };
         var window = new Option<string>("--window") { DefaultValueFactory = _ => "month" };
@@ -26,7 +33,11 @@ public static class ReplayCommand
         format.AcceptOnlyFromAmong("json", "table");
         var mci = new Option<bool>("--mci") { Description = "The Mining Centralization Index view: daily top-2..top-6 with 30-day moving averages" };
         var mciOut = new Option<string?>("--mci-out") { Description = "Also write the --mci view to this file, from the same read of the labels" };
-        var command = new Command("replay", "Concentration per window from block labels.") { blocks, window, group, format, mci, mciOut };
+        foreach (var option in new Option[] { blocks, window, group, format, mci, mciOut })
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) =>
         {
             var kind = result.GetValue(mci) ? WindowKind.Day : Enum.Parse<WindowKind>(result.GetValue(window)!, ignoreCase: true);
@@ -55,12 +66,12 @@ public static class ReplayCommand
                 }
 
                 await Console.Error.WriteLineAsync(
-                    $"edgefed-aggregator replay: {windows.Sum(w => w.Blocks)} blocks, {windows.Count} windows in {watch.Elapsed.TotalSeconds:0.00} s");
+                    $"{name}: {windows.Sum(w => w.Blocks)} blocks, {windows.Count} windows in {watch.Elapsed.TotalSeconds:0.00} s");
                 return 0;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
             {
-                await Console.Error.WriteLineAsync($"edgefed-aggregator replay: {ex.Message}");
+                await Console.Error.WriteLineAsync($"{name}: {ex.Message}");
                 return 2;
             }
         });
