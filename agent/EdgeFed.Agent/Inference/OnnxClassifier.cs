@@ -16,6 +16,8 @@ public sealed class OnnxClassifier : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames = [ProbabilitiesOutput];
 
+    static OnnxClassifier() => OnnxRuntimeTelemetry.Disable();
+
     public OnnxClassifier(string modelPath, int featureCount, int intraOpThreads = 1)
     {
         if (!File.Exists(modelPath))
