@@ -82,7 +82,7 @@ public sealed class FleetCycleService(
     {
         models.ReloadIfChanged();
         var samples = await poller.PollAllAsync(miners, cancellationToken);
-        var windows = new List<IReadOnlyList<MinerSample>>(samples.Count);
+        var windows = new List<MinerWindow>(samples.Count);
         for (var i = 0; i < samples.Count; i++)
         {
             if (!_windows.TryGetValue(miners[i], out var window))
@@ -100,7 +100,7 @@ public sealed class FleetCycleService(
         {
             var sample = samples[i];
             var c = classes[i];
-            var pool = pools.Resolve(MinerClassifier.Identity(windows[i]).PoolUrl).Slug;
+            var pool = pools.Resolve(windows[i].Identity.PoolUrl).Slug;
             var key = new CellKey
             {
                 Pool = pool, TemplateProvider = providers.ProviderOf(pool), Vendor = c.Vendor ?? MinerClassifier.Unknown,

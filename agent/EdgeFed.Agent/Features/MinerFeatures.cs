@@ -32,18 +32,33 @@ public static class MinerFeatures
         "family_code",                // firmware family (MinerFamily as a number): normal temperatures differ by maker
     ];
 
-    public static float[] Of(IReadOnlyList<MinerSample> window)
+    public static float[] Of(IReadOnlyList<MinerSample> window) => window.Count == 0
+        ? throw new ArgumentException("A window needs at least one sample.", nameof(window))
+        : Of(window.Select(PollSummary.Of).ToArray(), window[^1]);
+
+    public static float[] Of(MinerWindow window)
     {
-        if (window.Count == 0)
+        var polls = new PollSummary[window.Count];
+        for (var i = 0; i < polls.Length; i++)
+        {
+            polls[i] = window[i];
+        }
+
+        return Of(polls, window.Latest);
+    }
+
+    /// <summary>The features of a window's polls, oldest first; <paramref name="last"/> is the sample of the last one.</summary>
+    private static float[] Of(PollSummary[] window, MinerSample last)
+    {
+        if (window.Length == 0)
         {
             throw new ArgumentException("A window needs at least one sample.", nameof(window));
         }
 
-        var last = window[^1];
         var nominal = window.Select(s => s.NominalThs).LastOrDefault(n => n > 0);
         var ratios = window.Select(s => nominal > 0 && s.HashrateThs is { } h ? h / nominal.Value : (double?)null).ToList();
         var present = ratios.OfType<double>().ToList();
-        var hottest = window.Select(s => s.Boards.Select(b => b.ChipTempC).Max()).ToList();
+        var hottest = window.Select(s => s.HottestChipC).ToList();
         var boards = last.Boards.Where(b => b.HashrateThs is not null).ToList();
         var expectedChips = last.Boards.Sum(b => b.ExpectedChips ?? 0);
         var foundChips = last.Boards.Sum(b => b.Chips ?? 0);
@@ -62,10 +77,10 @@ public static class MinerFeatures
             F(modelFans > 0 && last.State != MiningState.Unreachable ? (double)last.FansRpm.Count / modelFans.Value : null),
             F(last.FansRpm.Count > 0 && last.FansRpm.Max() > 0 ? (double)last.FansRpm.Min() / last.FansRpm.Max() : null),
             F(last.PowerW is { } w && last.HashrateThs is > 0 ? w / last.HashrateThs.Value : null),
-            F(window.Count(s => s.State == MiningState.Unreachable) / (double)window.Count),
-            F(window.Count(s => s.State == MiningState.Curtailed) / (double)window.Count),
-            F(window.Count(s => s.HashrateThs == 0) / (double)window.Count),
-            F(window.Average(s => (double)s.Errors.Count)),
+            F(window.Count(s => s.State == MiningState.Unreachable) / (double)window.Length),
+            F(window.Count(s => s.State == MiningState.Curtailed) / (double)window.Length),
+            F(window.Count(s => s.HashrateThs == 0) / (double)window.Length),
+            F(window.Average(s => (double)s.ErrorCount)),
             (float)last.Family,
         ];
     }

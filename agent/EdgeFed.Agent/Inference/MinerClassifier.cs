@@ -15,13 +15,17 @@ public sealed class MinerClassifier(ModelSet models)
 {
     public const string Unknown = "unknown";
 
-    public IReadOnlyList<MinerClassification> Classify(IReadOnlyList<IReadOnlyList<MinerSample>> windows)
+    /// <summary>Each window's consecutive samples, oldest first (as many as a <see cref="MinerWindow"/> keeps).</summary>
+    public IReadOnlyList<MinerClassification> Classify(IReadOnlyList<IReadOnlyList<MinerSample>> windows) =>
+        Classify(windows.Select(MinerWindow.Of).ToList());
+
+    public IReadOnlyList<MinerClassification> Classify(IReadOnlyList<MinerWindow> windows)
     {
-        var health = Run(models.HealthModel, windows.Select(w => MinerFeatures.Of(w)).ToList());
-        var identities = windows.Select(Identity).ToList();
+        var health = Run(models.HealthModel, windows.Select(MinerFeatures.Of).ToList());
+        var identities = windows.Select(w => w.Identity).ToList();
         var needModel = identities.Select(s => ReportedModel(s) is null && s is { State: MiningState.Mining, HashrateThs: > 0 }).ToList();
         var hardware = Run(models.HardwareModel, identities.Select((s, i) => needModel[i] ? HardwareFeatures.Of(s) : null).ToList());
-        return windows.Select((w, i) => Combine(w[^1], identities[i], health[i], needModel[i] ? hardware[i] : null)).ToList();
+        return windows.Select((w, i) => Combine(w.Latest, identities[i], health[i], needModel[i] ? hardware[i] : null)).ToList();
     }
 
     /// <summary>The latest sample that answered: a miner that just went offline keeps its model, vendor and pool.</summary>

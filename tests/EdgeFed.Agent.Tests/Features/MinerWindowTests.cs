@@ -8,7 +8,7 @@ using Xunit;
 
 namespace EdgeFed.Agent.Tests.Features;
 
-/// <summary>The slimmed window gives the classifier exactly what the whole samples give it.</summary>
+/// <summary>The window of poll summaries gives the classifier exactly what the whole samples give it.</summary>
 public sealed class MinerWindowTests
 {
     [Fact]
@@ -44,8 +44,8 @@ public sealed class MinerWindowTests
                 sawUnreachable |= samples[i].State == MiningState.Unreachable;
                 Assert.Equal(whole[i].Count, slim[i].Count);
                 Assert.Equal(MinerFeatures.Of(whole[i]), MinerFeatures.Of(slim[i]));
-                Assert.Same(MinerClassifier.Identity(whole[i]), MinerClassifier.Identity(slim[i]));
-                Assert.Same(whole[i][^1], slim[i][^1]);
+                Assert.Same(MinerClassifier.Identity(whole[i]), slim[i].Identity);
+                Assert.Same(whole[i][^1], slim[i].Latest);
             }
         }
 
@@ -53,7 +53,7 @@ public sealed class MinerWindowTests
     }
 
     [Fact]
-    public void Window_KeepsTheLastAnsweringSampleWhole_WhileTheMinerIsUnreachable()
+    public void Window_KeepsTheLastAnsweringSampleWhole_WhileItsPollIsInTheWindow()
     {
         var window = new MinerWindow();
         var answered = Sample(MiningState.Mining, 74.1);
@@ -64,17 +64,16 @@ public sealed class MinerWindowTests
             window.Add(Sample(MiningState.Unreachable, null));
         }
 
-        Assert.Same(answered, window[1]);
-        Assert.Same(answered, MinerClassifier.Identity(window));
-        Assert.Empty(window[0].FansRpm); // slimmed: only what the features read
-        Assert.Null(window[0].Model);
-        Assert.Equal(84.5, Assert.Single(window[0].Boards).ChipTempC);
+        Assert.Same(answered, window.Identity);
+        Assert.Equal(new PollSummary(MiningState.Mining, 70.0, 200, 84.5, 0), window[0]); // what the features read of it
+        Assert.Equal(new PollSummary(MiningState.Unreachable, null, 200, null, 1), window[^1]);
 
-        window.Add(Sample(MiningState.Unreachable, null)); // the whole sample was the oldest: now it leaves
         window.Add(Sample(MiningState.Unreachable, null));
+        Assert.Same(answered, window.Identity); // still the second oldest poll
+        window.Add(Sample(MiningState.Unreachable, null)); // its poll leaves the window: so does it
         Assert.Equal(MinerFeatures.WindowSize, window.Count);
-        Assert.All(window, s => Assert.Equal(MiningState.Unreachable, s.State));
-        Assert.Same(window[^1], MinerClassifier.Identity(window));
+        Assert.Equal(MiningState.Unreachable, window[0].State);
+        Assert.Same(window.Latest, window.Identity);
         Assert.Throws<ArgumentOutOfRangeException>(() => window[MinerFeatures.WindowSize]);
     }
 
