@@ -18,7 +18,7 @@ public sealed record MinerObservation(string MinerKey, CellKey Cell, double? Has
 public sealed class CellAccumulator
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, List<(MinerObservation Poll, ulong Accepted, ulong Rejected)>> _byMiner = [];
+    private readonly Dictionary<string, MinerTally> _byMiner = [];
     private readonly Dictionary<string, (long? Accepted, long? Rejected)> _lastCounters = [];
 
     public void Add(MinerObservation observation) => AddCycle([observation]);
@@ -30,13 +30,13 @@ public sealed class CellAccumulator
         {
             foreach (var observation in observations)
             {
-                if (!_byMiner.TryGetValue(observation.MinerKey, out var polls))
+                if (!_byMiner.TryGetValue(observation.MinerKey, out var tally))
                 {
-                    _byMiner[observation.MinerKey] = polls = [];
+                    _byMiner[observation.MinerKey] = tally = new MinerTally();
                 }
 
                 var last = _lastCounters.GetValueOrDefault(observation.MinerKey);
-                polls.Add((observation, Growth(last.Accepted, observation.AcceptedShares), Growth(last.Rejected, observation.RejectedShares)));
+                tally.Add(observation, Growth(last.Accepted, observation.AcceptedShares), Growth(last.Rejected, observation.RejectedShares));
                 _lastCounters[observation.MinerKey] = (observation.AcceptedShares ?? last.Accepted, observation.RejectedShares ?? last.Rejected);
             }
         }
@@ -47,21 +47,23 @@ public sealed class CellAccumulator
     /// <param name="shares">The proxy-measured work of a miner (by its key) in the window, or null.</param>
     public IReadOnlyList<AggregateCell> Drain(Func<string, Collectors.Stratum.ShareTally?>? shares, TimeSpan window)
     {
-        List<List<(MinerObservation Poll, ulong Accepted, ulong Rejected)>> miners;
+        List<MinerTally> miners;
         lock (_lock)
         {
             miners = [.. _byMiner.Values];
             _byMiner.Clear();
         }
 
-        return miners.GroupBy(polls => polls[^1].Poll.Cell).Select(cell =>
+        return miners.GroupBy(miner => miner.Cell).Select(cell =>
         {
             var result = new AggregateCell { Key = cell.Key, MinerCount = (uint)cell.Count() };
-            foreach (var polls in cell)
+            var (confidence, polls) = (0d, 0L);
+            var labels = new Dictionary<string, uint>(StringComparer.Ordinal);
+            foreach (var miner in cell)
             {
-                var api = polls.Select(p => p.Poll.HashrateThs).OfType<double>().DefaultIfEmpty(0).Average();
+                var api = miner.HashrateCount > 0 ? miner.HashrateSum / miner.HashrateCount : 0;
                 result.HashrateThs += api;
-                if (shares?.Invoke(polls[^1].Poll.MinerKey) is { } tally)
+                if (shares?.Invoke(miner.MinerKey) is { } tally)
                 {
                     result.ShareHashrateThs += tally.HashrateThs(window);
                     result.ShareCount += (ulong)tally.Count;
@@ -69,20 +71,24 @@ public sealed class CellAccumulator
                     result.ShareApiHashrateThs += api;
                 }
 
-                if (polls.Select(p => p.Poll.PowerW).OfType<double>().ToList() is { Count: > 0 } power)
+                if (miner.PowerCount > 0)
                 {
-                    result.PowerW += power.Average();
+                    result.PowerW += miner.PowerSum / miner.PowerCount;
                     result.PowerReportingMiners++;
                 }
 
-                result.AcceptedShares += (ulong)polls.Sum(p => (decimal)p.Accepted);
-                result.RejectedShares += (ulong)polls.Sum(p => (decimal)p.Rejected);
+                result.AcceptedShares += (ulong)miner.Accepted;
+                result.RejectedShares += (ulong)miner.Rejected;
+                (confidence, polls) = (confidence + miner.ConfidenceSum, polls + miner.Polls);
+                foreach (var ((prefix, decidedBy), count) in miner.Labels)
+                {
+                    var label = prefix + decidedBy;
+                    labels[label] = labels.GetValueOrDefault(label) + count;
+                }
             }
 
-            var all = cell.SelectMany(p => p).Select(p => p.Poll).ToList();
-            result.MeanConfidence = all.Average(p => p.Confidence);
-            result.ClassHistogram.AddRange(all.Select(p => $"health:{p.HealthDecidedBy}").Concat(all.Select(p => $"model:{p.ModelDecidedBy}"))
-                .GroupBy(label => label).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ClassCount { Label = g.Key, Count = (uint)g.Count() }));
+            result.MeanConfidence = (float)(confidence / polls);
+            result.ClassHistogram.AddRange(labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new ClassCount { Label = l.Key, Count = l.Value }));
             return result;
         }).ToList();
     }
@@ -102,4 +108,55 @@ public sealed class CellAccumulator
     /// <summary>How much a cumulative counter grew since the previous poll (nothing for the first poll of a miner).</summary>
     private static ulong Growth(long? previous, long? current) =>
         previous is { } p && current is { } c ? (ulong)(c >= p ? c - p : Math.Max(c, 0)) : 0;
+
+    /// <summary>
+    /// One miner's polls of the window as running sums, in the order they came (so the means are the ones the polls
+    /// give): a window of 1,000 miners holds 1,000 of these, not six observations each.
+    /// </summary>
+    private sealed class MinerTally
+    {
+        public string MinerKey { get; private set; } = "";
+
+        public CellKey Cell { get; private set; } = new();
+
+        public double HashrateSum { get; private set; }
+
+        public int HashrateCount { get; private set; }
+
+        public double PowerSum { get; private set; }
+
+        public int PowerCount { get; private set; }
+
+        public decimal Accepted { get; private set; }
+
+        public decimal Rejected { get; private set; }
+
+        public double ConfidenceSum { get; private set; }
+
+        public int Polls { get; private set; }
+
+        /// <summary>Polls per label, <c>health:DECIDED_BY</c> and <c>model:DECIDED_BY</c> (prefix and value).</summary>
+        public Dictionary<(string Prefix, string DecidedBy), uint> Labels { get; } = [];
+
+        public void Add(MinerObservation poll, ulong accepted, ulong rejected)
+        {
+            (MinerKey, Cell) = (poll.MinerKey, poll.Cell);
+            if (poll.HashrateThs is { } hashrate)
+            {
+                (HashrateSum, HashrateCount) = (HashrateSum + hashrate, HashrateCount + 1);
+            }
+
+            if (poll.PowerW is { } power)
+            {
+                (PowerSum, PowerCount) = (PowerSum + power, PowerCount + 1);
+            }
+
+            (Accepted, Rejected) = (Accepted + accepted, Rejected + rejected);
+            (ConfidenceSum, Polls) = (ConfidenceSum + poll.Confidence, Polls + 1);
+            Count("health:", poll.HealthDecidedBy);
+            Count("model:", poll.ModelDecidedBy);
+        }
+
+        private void Count(string prefix, string decidedBy) => Labels[(prefix, decidedBy)] = Labels.GetValueOrDefault((prefix, decidedBy)) + 1;
+    }
 }
