@@ -43,6 +43,8 @@ public sealed class AgentPackagesTests
             Assert.DoesNotContain("FarmEmulator", executable, StringComparison.Ordinal);
             Assert.Contains("System.GC.ConserveMemory", executable, StringComparison.Ordinal); // the GC settings compiled in
             Assert.Contains("System.GC.Concurrent", executable, StringComparison.Ordinal);
+            Assert.Contains("System.GC.Gen0MaxBudget", executable, StringComparison.Ordinal); // honoured only compiled in
+            Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", executable, StringComparison.Ordinal);
         }
         finally
         {
