@@ -37,7 +37,15 @@ public sealed partial class AggregatorService(
         }
 
         var key = AgentKeys.NewKey();
-        await store.SaveAgentAsync(request.AgentId, AgentKeys.Hash(key), request.Region, request.Kind, time.GetUtcNow(), context.CancellationToken);
+        try
+        {
+            await store.SaveAgentAsync(request.AgentId, AgentKeys.Hash(key), request.Region, request.Kind, time.GetUtcNow(), context.CancellationToken);
+        }
+        catch (Exception ex) when (ReportStore.IsStoreError(ex))
+        {
+            throw StoreRefusal.Unavailable(logger, ex);
+        }
+
         Log.AgentEnrolled(logger, request.AgentId, request.Region);
         return new EnrollResponse { AgentKey = key };
     }
@@ -81,8 +89,7 @@ public sealed partial class AggregatorService(
             catch (Exception ex) when (ReportStore.IsStoreError(ex))
             {
                 // Not acknowledged, so the agent keeps it and sends it again, here or to another replica.
-                Log.StoreUnavailable(logger, ex.Message);
-                throw new RpcException(new Status(StatusCode.Unavailable, "The store is unavailable; send again later."));
+                throw StoreRefusal.Unavailable(logger, ex);
             }
 
             await responseStream.WriteAsync(new ReportAck { Sequence = report.Sequence, Duplicate = !stored }, cancellationToken);

@@ -11,9 +11,10 @@ namespace EdgeFed.Aggregator.Tests.ScaleOut;
 /// Many agents' Report streams from one process, for the drills: each agent sends its reports one at a time over real
 /// gRPC, keeps every unacknowledged one, and picks its replica with the agent's own <see cref="AggregatorEndpoints"/>
 /// (preferred by its id, the next one on any failure). Records every ack, so a drill can check that each
-/// acknowledged report is stored exactly once.
+/// acknowledged report is stored exactly once. <paramref name="pace"/> spaces each agent's reports, so a drill's fault
+/// lands while reports are still being sent however fast the machine is.
 /// </summary>
-internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int reportsEach, string prefix = "drill") : IDisposable
+internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int reportsEach, string prefix = "drill", TimeSpan pace = default) : IDisposable
 {
     private readonly Dictionary<string, GrpcChannel> _channels = replicas.ToDictionary(r => r.ToString(), r => GrpcChannel.ForAddress(r, new GrpcChannelOptions
     {
@@ -87,6 +88,10 @@ internal sealed class FailoverFleet(IReadOnlyList<Uri> replicas, int agents, int
                     Interlocked.Increment(ref _acked);
                     unacked = null;
                     next++;
+                    if (pace > TimeSpan.Zero)
+                    {
+                        await Task.Delay(pace, cancellationToken);
+                    }
                 }
 
                 await call.RequestStream.CompleteAsync();
