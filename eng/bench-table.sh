@@ -14,7 +14,7 @@ bench() { dotnet run -c Release --no-build --project "$root/tests/EdgeFed.Benchm
 /usr/bin/python3 -c "import pandas" 2>/dev/null || { echo "eng/bench-table.sh: the replay row needs Debian's python3-pandas (apt-get install python3-pandas)" >&2; exit 1; }
 
 dotnet build "$root/EdgeFed.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
-echo "== ingest, 1000 agents ==";         bench ingest 1000 20 | tee "$out/ingest.txt"
+echo "== ingest, 1000 agents, 3 trials =="; bench ingest 1000 20 3 | tee "$out/ingest.txt"
 echo "== agent bundle (Native AOT) =="
 "$root/eng/package-agent.sh" --rid linux-x64 --out "$out/packages" >/dev/null
 mkdir -p "$out/bundle" && tar -C "$out/bundle" -xzf "$out"/packages/*linux-x64.tar.gz

@@ -18,12 +18,14 @@ if (args is ["inference", ..])
     return;
 }
 
-// ... -- ingest [AGENTS] [SECONDS]: the aggregator under N concurrent agents (durable acks vs. an acking sink).
+// ... -- ingest [AGENTS] [SECONDS] [TRIALS]: the aggregator under N concurrent agents (durable acks vs. an acking sink);
+// with TRIALS > 1 each trial's rows and each figure's median.
 if (args is ["ingest", ..])
 {
     IngestBenchmark.EnlargeSharedArrayPool(); // first: the pool reads its limit once, when it is first used
     await IngestBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
-        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20));
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 20),
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1);
     return;
 }
 

@@ -41,8 +41,21 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         info.Environment["EDGEFED_Aggregator__Http__Urls"] = string.Empty; // gRPC only
         info.Environment["EDGEFED_Aggregator__MaxReportsPerSecondPerAgent"] = "1000000";
         info.Environment["EDGEFED_Aggregator__ReportBurstPerAgent"] = "1000000";
+        // EDGEFED_BENCH_AGGREGATOR_X=v sets X=v for the aggregator alone (a GC or thread-pool setting tried on the
+        // server without changing the load generator beside it).
+        foreach (var (name, value) in AggregatorOnly(Environment.GetEnvironmentVariables()))
+        {
+            info.Environment[name] = value;
+        }
+
         return StartAsync(info);
     }
+
+    private const string AggregatorPrefix = "EDGEFED_BENCH_AGGREGATOR_";
+
+    private static IEnumerable<(string Name, string Value)> AggregatorOnly(System.Collections.IDictionary environment) =>
+        environment.Keys.Cast<string>().Where(k => k.StartsWith(AggregatorPrefix, StringComparison.Ordinal) && k.Length > AggregatorPrefix.Length)
+            .Select(k => (k[AggregatorPrefix.Length..], (string)environment[k]!));
 
     public static Task<ServerProcess> AckingSinkAsync() =>
         StartAsync(new ProcessStartInfo(Environment.ProcessPath!) { ArgumentList = { "ack-sink" } });
