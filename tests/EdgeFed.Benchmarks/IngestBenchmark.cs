@@ -27,6 +27,11 @@ internal static class IngestBenchmark
 
     public static async Task RunAsync(int agents, TimeSpan duration, int trials = 1)
     {
+        if (trials < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trials), trials, "TRIALS must be 1 or more (the number of times the aggregator's and the sink's phases run).");
+        }
+
         Console.WriteLine($"Aggregator ingest: {agents} agents, one stream each, one report in flight, {duration.TotalSeconds:0} s per phase after {Warmup.TotalSeconds:0} s of warm-up, {trials} trial{(trials > 1 ? "s" : "")}");
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; the aggregator (edgefed-aggregator serve) and the sink run in processes of their own");
         var directory = Directory.CreateTempSubdirectory("edgefed-ingest-bench-").FullName;
