@@ -43,7 +43,7 @@ public sealed class SchemaMigrationTests
     }
 
     [Fact]
-    public async Task TheAgentFirstReportKey_IsRebuiltTimeFirst_KeepingRowids_AndTheAgentsActivity()
+    public async Task TheAgentFirstReportKey_IsDropped_KeepingRowids_AndTheAgentsActivity()
     {
         // The layout of issue 16: every column of today, the key on (agent_id, sequence). Rowids 5, 9 and 12 are
         // what the cells and the roll-ups' watermark point at.
@@ -73,13 +73,56 @@ public sealed class SchemaMigrationTests
         check.Open();
         using var rows = check.CreateCommand();
         rows.CommandText = """
-            SELECT (SELECT group_concat(name) FROM pragma_index_info('sqlite_autoindex_reports_1')),
+            SELECT (SELECT group_concat(name) FROM pragma_index_list('reports')),
                    (SELECT group_concat(rowid || ':' || agent_id || '/' || sequence, ' ') FROM (SELECT rowid, agent_id, sequence FROM reports ORDER BY rowid))
             """;
         using var reader = rows.ExecuteReader();
         reader.Read();
-        Assert.Equal("window_start,agent_id,sequence", reader.GetString(0));
+        Assert.Equal("reports_window", reader.GetString(0));
         Assert.Equal("5:old-a/1 9:old-r/9 12:old-r/8 13:old-a/2", reader.GetString(1));
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheTimeFirstReportKey_IsDropped_KeepingRowids_TheActivityAsItWas_AndResendsStillKnown()
+    {
+        // The layout of issue 17 until the key was dropped: the key on (window_start, agent_id, sequence) and the
+        // agents' activity beside it, which the rebuild leaves alone (its row for old-a says 3 reports: kept, not recounted).
+        var path = OldFile("""
+            CREATE TABLE agents (agent_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL UNIQUE, region TEXT NOT NULL, kind INTEGER NOT NULL, enrolled_at INTEGER NOT NULL);
+            CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL,
+                agents_behind INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (window_start, agent_id, sequence));
+            CREATE TABLE agent_activity (agent_id TEXT PRIMARY KEY, reports INTEGER NOT NULL, last_received_at INTEGER NOT NULL, last_sequence INTEGER NOT NULL,
+                agents_behind INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO agents VALUES ('old-a', 'ha', 'CA', 1, 0);
+            INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) VALUES
+                (3, 'old-a', 1, 1000, 1060, 'CA', 1, 'v0', 5000, 0), (4, 'old-a', 2, 1060, 1120, 'CA', 1, 'v0', 6000, 0);
+            INSERT INTO agent_activity VALUES ('old-a', 3, 6000, 2, 0);
+            """);
+
+        using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
+        {
+            Assert.Equal(3ul, (await store.ListAgentsAsync(CancellationToken.None)).Single().Reports);
+            Assert.False(await store.StoreAsync(ReportBuilder.Report("old-a", 2, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.True(await store.StoreAsync(ReportBuilder.Report("old-a", 3, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+            Assert.False(await store.StoreAsync(ReportBuilder.Report("old-a", 3, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var rows = check.CreateCommand();
+        rows.CommandText = """
+            SELECT (SELECT group_concat(name) FROM pragma_index_list('reports')),
+                   (SELECT group_concat(rowid || ':' || sequence, ' ') FROM (SELECT rowid, sequence FROM reports ORDER BY rowid)),
+                   (SELECT reports FROM agent_activity WHERE agent_id = 'old-a')
+            """;
+        using var reader = rows.ExecuteReader();
+        reader.Read();
+        Assert.Equal("reports_window", reader.GetString(0));
+        Assert.Equal("3:1 4:2 5:3", reader.GetString(1));
+        Assert.Equal(4, reader.GetInt64(2));
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 

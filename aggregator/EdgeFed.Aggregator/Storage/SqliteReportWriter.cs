@@ -35,7 +35,7 @@ internal sealed class SqliteReportWriter : IDisposable
         _db = writer.Handle ?? throw new InvalidOperationException("The writer connection is not open.");
         _database = _db.DangerousGetHandle();
         _report = Prepare(
-            "INSERT OR IGNORE INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) " +
+            "INSERT INTO reports (agent_id, sequence, window_start, window_end, region, kind, software_version, received_at, agents_behind) " +
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING rowid");
         _block = Prepare(
             "INSERT OR IGNORE INTO block_sightings (block_hash, height, pool, method, block_time, agent_id, difficulty, tx_count) " +
@@ -102,7 +102,7 @@ internal sealed class SqliteReportWriter : IDisposable
         Reset(s, rc);
         if (rc != Row)
         {
-            return false; // OR IGNORE returned no row: the key is stored (cannot happen past the activity's check)
+            throw new InvalidOperationException("INSERT … RETURNING rowid returned no row."); // SQLite always returns it for a row it inserted
         }
 
         for (var first = 0; first < report.Cells.Count; first += CellsPerStatement)
