@@ -69,4 +69,19 @@ public sealed class ReportValidatorTests
 
         Assert.StartsWith("agents_behind:", ReportValidator.Validate(Report("farm-1", 1, merged), Regional, new AggregatorOptions(), DateTimeOffset.UtcNow));
     }
+
+    [Fact]
+    public void MoreCellsThanOneReportMayHold_IsRefused()
+    {
+        var report = Report("farm-1", 1);
+        for (var i = 0; i <= ReportValidator.MaxCells; i++)
+        {
+            report.Cells.Add(Cell("foundryusa", 1));
+        }
+
+        Assert.Equal($"cells: {ReportValidator.MaxCells + 1} cells, more than the 65536 one report may hold.",
+            ReportValidator.Validate(report, Farm, new AggregatorOptions(), DateTimeOffset.UtcNow));
+        report.Cells.RemoveAt(0);
+        Assert.Null(ReportValidator.Validate(report, Farm, new AggregatorOptions(), DateTimeOffset.UtcNow));
+    }
 }

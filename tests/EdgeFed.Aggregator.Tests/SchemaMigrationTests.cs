@@ -36,9 +36,58 @@ public sealed class SchemaMigrationTests
         SqliteConnection.ClearAllPools();
         using var check = new SqliteConnection($"Data Source={path};Pooling=false");
         check.Open();
-        using var indexes = check.CreateCommand();
-        indexes.CommandText = "SELECT group_concat(name) FROM pragma_index_list('cells')";
-        Assert.Equal("cells_by_report", indexes.ExecuteScalar());
+        using var cells = check.CreateCommand();
+        cells.CommandText = """
+            SELECT (SELECT COUNT(*) FROM pragma_index_list('cells')),
+                   (SELECT group_concat(place) FROM (SELECT c.cell_id - r.rowid * 65536 AS place FROM cells c
+                        JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.cell_id))
+            """;
+        using var reader = cells.ExecuteReader();
+        reader.Read();
+        Assert.Equal(0, reader.GetInt64(0)); // keyed by report: no index of their own
+        Assert.Equal("0,1,0,0", reader.GetString(1)); // old-a's two cells, old-b's one, new-c's one
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task CellsPointingAtTheirReportByColumn_AreKeyedByReport_AndStillCount()
+    {
+        // The cells of issue 17 until they were keyed: a report_id column (rowids 5 and 9) and an index on it.
+        var path = OldFile("""
+            CREATE TABLE reports (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, window_start INTEGER NOT NULL, window_end INTEGER NOT NULL,
+                region TEXT NOT NULL, kind INTEGER NOT NULL, software_version TEXT NOT NULL, received_at INTEGER NOT NULL, agents_behind INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX reports_window ON reports (window_start);
+            CREATE TABLE agent_activity (agent_id TEXT PRIMARY KEY, reports INTEGER NOT NULL, last_received_at INTEGER NOT NULL, last_sequence INTEGER NOT NULL,
+                agents_behind INTEGER NOT NULL) WITHOUT ROWID;
+            CREATE TABLE cells (agent_id TEXT NOT NULL, sequence INTEGER NOT NULL, pool TEXT NOT NULL, template_provider TEXT NOT NULL,
+                vendor TEXT NOT NULL, model TEXT NOT NULL, health INTEGER NOT NULL, miners INTEGER NOT NULL, hashrate_ths REAL NOT NULL, power_w REAL NOT NULL,
+                power_miners INTEGER NOT NULL, accepted INTEGER NOT NULL, rejected INTEGER NOT NULL, confidence REAL NOT NULL, report_id INTEGER,
+                share_ths REAL NOT NULL DEFAULT 0, share_count INTEGER NOT NULL DEFAULT 0, share_miners INTEGER NOT NULL DEFAULT 0,
+                share_api_ths REAL NOT NULL DEFAULT 0, agents INTEGER NOT NULL DEFAULT 1, hashrate_seconds REAL NOT NULL DEFAULT 0);
+            CREATE INDEX cells_by_report ON cells (report_id);
+            INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) VALUES
+                (5, 'old-a', 1, 1000, 1060, 'CA', 1, 'v0', 5000), (9, 'old-b', 4, 1000, 1060, 'NO', 1, 'v0', 5000);
+            INSERT INTO agent_activity VALUES ('old-a', 1, 5000, 1, 0), ('old-b', 1, 5000, 4, 0);
+            INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted,
+                rejected, confidence, report_id) VALUES
+                ('old-b', 4, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 4, 50, 0, 0, 0, 0, 0.9, 9),
+                ('old-a', 1, 'foundryusa', 'foundryusa', 'Bitmain', 'S21', 1, 10, 300, 0, 0, 0, 0, 0.9, 5),
+                ('old-a', 1, 'antpool', 'antpool', 'Bitmain', 'S21', 1, 5, 100, 0, 0, 0, 0, 0.9, 5);
+            """);
+
+        using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
+        {
+            var byPool = await store.HashrateByAsync(Dimension.Pool, 1000, 1001, CancellationToken.None);
+            Assert.Equal(350, byPool.Where(c => c.Entity == "foundryusa").Sum(c => c.Value));
+            Assert.Equal(100, byPool.Single(c => c.Entity == "antpool").Value);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var cells = check.CreateCommand();
+        cells.CommandText = "SELECT group_concat(cell_id || ':' || pool, ' ') FROM (SELECT cell_id, pool FROM cells ORDER BY cell_id)";
+        Assert.Equal($"{5 * 65536}:foundryusa {(5 * 65536) + 1}:antpool {9 * 65536}:foundryusa", cells.ExecuteScalar());
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 

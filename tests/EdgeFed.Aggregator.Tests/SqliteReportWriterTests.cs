@@ -40,7 +40,7 @@ public sealed class SqliteReportWriterTests
             check.Open();
             using var read = check.CreateCommand();
             read.CommandText =
-                "SELECT c.agent_id, c.sequence, c.report_id = r.rowid, c.pool, c.template_provider, c.vendor, c.model, c.health, c.miners, c.hashrate_ths, c.power_w, " +
+                "SELECT c.agent_id, c.sequence, c.cell_id - (r.rowid * 65536), c.pool, c.template_provider, c.vendor, c.model, c.health, c.miners, c.hashrate_ths, c.power_w, " +
                 "c.power_miners, c.accepted, c.rejected, c.confidence, c.share_ths, c.share_count, c.share_miners, c.share_api_ths, c.agents, c.hashrate_seconds " +
                 "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid";
             var rows = new List<string>();
@@ -84,9 +84,10 @@ public sealed class SqliteReportWriterTests
         return report;
     }
 
-    private static IEnumerable<string> Expected(AggregateReport r) => r.Cells.Select(c => string.Join('|', new object[]
+    // Each cell's place in its report: its rowid less its report's rowid × 65,536.
+    private static IEnumerable<string> Expected(AggregateReport r) => r.Cells.Select((c, place) => string.Join('|', new object[]
     {
-        r.AgentId, (long)r.Sequence, 1L, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (long)c.Key.Health, (long)c.MinerCount, c.HashrateThs,
+        r.AgentId, (long)r.Sequence, (long)place, c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, (long)c.Key.Health, (long)c.MinerCount, c.HashrateThs,
         c.PowerW, (long)c.PowerReportingMiners, (long)c.AcceptedShares, (long)c.RejectedShares, c.MeanConfidence, c.ShareHashrateThs, (long)c.ShareCount,
         (long)c.ShareMiners, c.ShareApiHashrateThs, Math.Max(1L, c.Agents), c.HashrateSeconds,
     }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));

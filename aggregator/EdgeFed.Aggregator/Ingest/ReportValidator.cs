@@ -9,6 +9,9 @@ public static partial class ReportValidator
     /// <summary>The most agents one merged cell may claim: far beyond any real federation, short of absurd.</summary>
     public const uint MaxAgentsBehind = 1_000_000;
 
+    /// <summary>The most cells one report may hold: what the SQLite store numbers per report (a real one holds tens; a region's merge, thousands).</summary>
+    public const int MaxCells = Storage.Schema.CellsPerReport;
+
     public static string? Validate(AggregateReport report, Storage.EnrolledAgent authenticated, AggregatorOptions options, DateTimeOffset now)
     {
         if (report.AgentId != authenticated.Id)
@@ -57,6 +60,11 @@ public static partial class ReportValidator
         if (report.Region.Length != 0 && !RegionCode().IsMatch(report.Region))
         {
             return $"region: '{report.Region}' is not an ISO 3166-1 alpha-2 code.";
+        }
+
+        if (report.Cells.Count > MaxCells)
+        {
+            return $"cells: {report.Cells.Count} cells, more than the {MaxCells} one report may hold.";
         }
 
         var seconds = (end - start).TotalSeconds;

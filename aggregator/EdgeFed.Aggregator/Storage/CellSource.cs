@@ -33,7 +33,7 @@ internal static class CellSource
 
     /// <summary><c>WITH src AS (…)</c> of cells for windows starting in [from, to), and its parameters.</summary>
     public static (string Sql, List<(string Name, object Value)> Parameters) For(StoreBackend store, long from, long to, long coarsest = long.MaxValue) =>
-        Build(store, from, to, coarsest, $"SELECT {RawColumns} FROM reports r JOIN cells c ON c.report_id = r.{store.ReportId}", $"SELECT {RollupColumns} FROM rollup_cells");
+        Build(store, from, to, coarsest, $"SELECT {RawColumns} FROM reports r JOIN cells c ON {store.CellsOfReport}", $"SELECT {RollupColumns} FROM rollup_cells");
 
     /// <summary><c>WITH src AS (…)</c> of reports (t, agent_id, kind) for windows starting in [from, to): agents that reported, cells or not.</summary>
     public static (string Sql, List<(string Name, object Value)> Parameters) ReportsFor(StoreBackend store, long from, long to) =>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
+using System.Threading.Channels;
 using Npgsql;
 
 namespace EdgeFed.Aggregator.Storage;
@@ -35,6 +37,8 @@ internal sealed class PostgresBackend : StoreBackend
     public int SchemaVersion { get; }
 
     public override string ReportId => "id";
+
+    public override string CellsOfReport => "c.report_id = r.id";
 
     public override string PastWatermark => "r.tx >= (SELECT rolled_below FROM rollup_state WHERE id = 1)";
 
@@ -85,7 +89,26 @@ internal sealed class PostgresBackend : StoreBackend
         SELECT agent_id, sequence FROM r
         """;
 
-    public override async Task<bool[]> WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
+    public override async Task CommitQueuedAsync(ChannelReader<PendingWrite> queue, List<PendingWrite> batch, int maxBatch, BatchCommitted committed)
+    {
+        if (Take(queue, batch, maxBatch) == 0)
+        {
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var stored = await WriteBatchAsync(batch);
+            committed(batch, stored, null, Stopwatch.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (ReportStore.IsStoreError(ex))
+        {
+            committed(batch, null, ex, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<bool[]> WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
     {
         await using var connection = await _source.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(InsertBatch, connection);
@@ -173,7 +196,7 @@ internal sealed class PostgresBackend : StoreBackend
 
         const string chunk = "r.tx >= @last AND r.tx < @upto";
         (string, object)[] range = [("@last", last), ("@upto", upto)];
-        await Execute(connection, tx, "CREATE TEMP TABLE chunk_cells ON COMMIT DROP AS " + RollupSql.ChunkCells(chunk, ReportId), range, cancellationToken);
+        await Execute(connection, tx, "CREATE TEMP TABLE chunk_cells ON COMMIT DROP AS " + RollupSql.ChunkCells(chunk, CellsOfReport), range, cancellationToken);
         await Execute(connection, tx, "CREATE TEMP TABLE chunk_reports ON COMMIT DROP AS " + RollupSql.ChunkReports(chunk), range, cancellationToken);
         foreach (var statement in RollupSql.AddChunkToLevels(Greatest))
         {

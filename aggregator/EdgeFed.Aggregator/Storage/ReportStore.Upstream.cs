@@ -33,7 +33,7 @@ public sealed partial class ReportStore
             "SUM(c.rejected) AS rejected, SUM(c.confidence * c.miners) AS confidence_miners, SUM(c.miners) AS miner_windows, SUM(c.share_ths) AS share_ths, " +
             "SUM(c.share_count) AS share_count, MAX(c.share_miners) AS share_miners, SUM(c.share_api_ths) AS share_api_ths, " +
             $"SUM({CellSource.Weighted}) AS weighted, MAX(c.agents) AS agents " +
-            $"FROM reports r JOIN cells c ON c.report_id = r.{_backend.ReportId} WHERE r.window_start >= @from AND r.window_start < @to " +
+            $"FROM reports r JOIN cells c ON {_backend.CellsOfReport} WHERE r.window_start >= @from AND r.window_start < @to " +
             "GROUP BY c.pool, c.template_provider, c.vendor, c.model, c.health, c.agent_id) " +
             "SELECT pool, template_provider, vendor, model, health, SUM(miners), SUM(hashrate), SUM(power), SUM(power_miners), SUM(accepted), SUM(rejected), " +
             "SUM(confidence_miners), SUM(miner_windows), SUM(share_ths), SUM(share_count), SUM(share_miners), SUM(share_api_ths), SUM(weighted), SUM(agents) " +

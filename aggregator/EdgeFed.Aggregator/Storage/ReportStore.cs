@@ -75,30 +75,24 @@ public sealed partial class ReportStore : IDisposable
         var batch = new List<PendingWrite>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
+            await _backend.CommitQueuedAsync(_queue.Reader, batch, MaxBatch, Committed);
+        }
+    }
 
-            try
+    /// <summary>A batch's outcome: each report acknowledged as stored or a duplicate, or, on the store's failure, none (the agents send them again, here or to another replica).</summary>
+    private void Committed(List<PendingWrite> batch, bool[]? stored, Exception? failure, TimeSpan took)
+    {
+        _metrics?.CommitSeconds.Observe(took.TotalSeconds);
+        _metrics?.CommitReports.Observe(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (stored is not null)
             {
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var stored = await _backend.WriteBatchAsync(batch);
-                _metrics?.CommitSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-                _metrics?.CommitReports.Observe(batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(stored[i]);
-                }
+                batch[i].Done.TrySetResult(stored[i]);
             }
-            catch (Exception ex) when (IsStoreError(ex))
+            else
             {
-                // Nothing of the batch is acknowledged: the agents send it again (to this replica or another).
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetException(ex);
-                }
+                batch[i].Done.TrySetException(failure!);
             }
         }
     }

@@ -11,11 +11,11 @@ internal static class RollupSql
 {
     private static readonly string Finest = RollupPlan.Levels[^1].ToString(CultureInfo.InvariantCulture);
 
-    public static string ChunkCells(string chunk, string reportId) =>
+    public static string ChunkCells(string chunk, string cellsOfReport) =>
         $"SELECT (r.window_start / {Finest}) * {Finest} AS bucket, c.agent_id, r.region, c.pool, c.template_provider, c.vendor, c.model, c.health, " +
         $"SUM(c.hashrate_ths) AS hashrate_ths, SUM({CellSource.Weighted}) AS weighted_ths, SUM(c.share_ths) AS share_ths, " +
         $"SUM(c.share_count) AS share_count, SUM(c.share_api_ths) AS share_api_ths, SUM({CellSource.Disagrees}) AS disagreeing, MAX(c.agents) AS agents " +
-        $"FROM reports r JOIN cells c ON c.report_id = r.{reportId} WHERE {chunk} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
+        $"FROM reports r JOIN cells c ON {cellsOfReport} WHERE {chunk} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
 
     public static string ChunkReports(string chunk) =>
         $"SELECT (r.window_start / {Finest}) * {Finest} AS bucket, r.agent_id, r.kind, COUNT(*) AS reports FROM reports r WHERE {chunk} GROUP BY 1, 2, 3";

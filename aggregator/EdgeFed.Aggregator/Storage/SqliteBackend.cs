@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Diagnostics;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeFed.Aggregator.Storage;
@@ -43,6 +45,8 @@ internal sealed class SqliteBackend : StoreBackend
 
     public override string ReportId => "rowid";
 
+    public override string CellsOfReport => Schema.CellsOfReport;
+
     // One writer commits reports in rowid order, so the roll-ups' watermark is the last rowid they hold.
     public override string PastWatermark => "r.rowid > (SELECT last_report FROM rollup_state WHERE id = 1)";
 
@@ -70,7 +74,30 @@ internal sealed class SqliteBackend : StoreBackend
         return connection;
     }
 
-    public override Task<bool[]> WriteBatchAsync(IReadOnlyList<PendingWrite> batch) => _writerThread.RunAsync(() => WriteBatch(batch));
+    /// <summary>
+    /// On the writer thread, batch after batch while reports are waiting and nothing else is queued for the connection:
+    /// a turn per batch, handed to the pool between two commits and back, left the writer waiting to be scheduled again
+    /// (measured flat out: 1.7 ms of each 11 ms commit cycle, with both cores busy).
+    /// </summary>
+    public override Task CommitQueuedAsync(ChannelReader<PendingWrite> queue, List<PendingWrite> batch, int maxBatch, BatchCommitted committed) =>
+        _writerThread.RunAsync(() =>
+        {
+            while (!_writerThread.HasOtherWork && Take(queue, batch, maxBatch) > 0)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    var stored = WriteBatch(batch);
+                    committed(batch, stored, null, Stopwatch.GetElapsedTime(started));
+                }
+                catch (Exception ex) when (ReportStore.IsStoreError(ex))
+                {
+                    committed(batch, null, ex, Stopwatch.GetElapsedTime(started));
+                }
+            }
+
+            return true;
+        });
 
     private bool[] WriteBatch(IReadOnlyList<PendingWrite> batch)
     {
@@ -133,7 +160,7 @@ internal sealed class SqliteBackend : StoreBackend
         const string chunk = "r.rowid > $last AND r.rowid <= $upto";
         (string, object)[] range = [("$last", last), ("$upto", upto)];
         Execute(_roller, tx, "DELETE FROM temp.chunk_cells; DELETE FROM temp.chunk_reports;");
-        Execute(_roller, tx, "INSERT INTO temp.chunk_cells " + RollupSql.ChunkCells(chunk, ReportId), range);
+        Execute(_roller, tx, "INSERT INTO temp.chunk_cells " + RollupSql.ChunkCells(chunk, CellsOfReport), range);
         Execute(_roller, tx, "INSERT INTO temp.chunk_reports " + RollupSql.ChunkReports(chunk), range);
         foreach (var statement in RollupSql.AddChunkToLevels(Greatest))
         {

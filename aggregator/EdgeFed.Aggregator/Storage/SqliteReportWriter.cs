@@ -22,7 +22,7 @@ internal sealed class SqliteReportWriter : IDisposable
     public const int CellsPerStatement = 8;
 
     private const int Row = 100, Done = 101;
-    private const int CellShared = 3, CellColumns = 18; // ?1 agent, ?2 sequence, ?3 report; then 18 per cell
+    private const int CellShared = 3, CellColumns = 18; // ?1 agent, ?2 sequence, ?3 the first cell's id (row r's is ?3 + r); then 18 per cell
     private readonly sqlite3 _db;
     private readonly IntPtr _database;
     private readonly Statement _report;
@@ -57,11 +57,11 @@ internal sealed class SqliteReportWriter : IDisposable
     public static string CellsSql(int rows)
     {
         var sql = new System.Text.StringBuilder(
-            "INSERT INTO cells (agent_id, sequence, report_id, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, " +
+            "INSERT INTO cells (agent_id, sequence, cell_id, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, " +
             "accepted, rejected, confidence, share_ths, share_count, share_miners, share_api_ths, agents, hashrate_seconds) VALUES ");
         for (var r = 0; r < rows; r++)
         {
-            sql.Append(r == 0 ? "(?1, ?2, ?3" : ", (?1, ?2, ?3");
+            sql.Append(r == 0 ? "(?1, ?2, ?3" : ", (?1, ?2, ?3 + ").Append(r == 0 ? string.Empty : r.ToString(System.Globalization.CultureInfo.InvariantCulture));
             for (var c = 1; c <= CellColumns; c++)
             {
                 sql.Append(", ?").Append(CellShared + (r * CellColumns) + c);
@@ -133,7 +133,7 @@ internal sealed class SqliteReportWriter : IDisposable
         var s = (_cells[rows] ??= Prepare(CellsSql(rows))).Pointer;
         Text(s, 1, report.AgentId);
         Int(s, 2, (long)report.Sequence);
-        Int(s, 3, reportId);
+        Int(s, 3, (reportId * Schema.CellsPerReport) + first);
         for (var r = 0; r < rows; r++) // indexed: RepeatedField's enumerator is an allocation per report
         {
             var c = report.Cells[first + r];

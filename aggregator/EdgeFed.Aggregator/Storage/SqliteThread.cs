@@ -27,6 +27,9 @@ internal sealed class SqliteThread : IDisposable
         _thread.Start();
     }
 
+    /// <summary>True when work is queued behind what runs now (a long run of work checks it to let the rest in).</summary>
+    public bool HasOtherWork => _work.Count > 0;
+
     /// <summary>Queues <paramref name="work"/>; its result or exception completes the task, off this thread.</summary>
     public Task<T> RunAsync<T>(Func<T> work)
     {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using EdgeFed.Protocol.V1;
 
 namespace EdgeFed.Aggregator.Storage;
@@ -16,6 +17,9 @@ internal sealed class PendingWrite(AggregateReport report, DateTimeOffset receiv
     public TaskCompletionSource<bool> Done => this;
 }
 
+/// <summary>What the group commit did with one batch: per report, stored (true) or a duplicate, or the store's failure.</summary>
+internal delegate void BatchCommitted(List<PendingWrite> batch, bool[]? stored, Exception? failure, TimeSpan took);
+
 /// <summary>
 /// What differs between the embedded SQLite store and the shared PostgreSQL one: connections, the batched insert, the
 /// roll-ups' watermark, leadership among replicas and a few SQL spellings. Everything else (the group commit, every
@@ -25,6 +29,9 @@ internal abstract class StoreBackend : IDisposable
 {
     /// <summary>The column that numbers reports in the order they were stored ("rowid" in SQLite).</summary>
     public abstract string ReportId { get; }
+
+    /// <summary>The join of a report <c>r</c> to its cells <c>c</c>.</summary>
+    public abstract string CellsOfReport { get; }
 
     /// <summary>A predicate on <c>r</c> (reports) that holds for the reports the roll-ups do not hold yet.</summary>
     public abstract string PastWatermark { get; }
@@ -37,8 +44,25 @@ internal abstract class StoreBackend : IDisposable
 
     public abstract Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes the batch in one transaction and commits it; per report, true when stored, false when a duplicate.</summary>
-    public abstract Task<bool[]> WriteBatchAsync(IReadOnlyList<PendingWrite> batch);
+    /// <summary>
+    /// The group commit's turn: takes every report waiting in <paramref name="queue"/> (up to <paramref name="maxBatch"/>)
+    /// into <paramref name="batch"/>, writes them in one transaction and hands the outcome to <paramref name="committed"/>
+    /// (a store's failure too: nothing of that batch is acknowledged). A store may commit more batches in the same turn
+    /// while reports keep waiting.
+    /// </summary>
+    public abstract Task CommitQueuedAsync(ChannelReader<PendingWrite> queue, List<PendingWrite> batch, int maxBatch, BatchCommitted committed);
+
+    /// <summary>Moves up to <paramref name="max"/> waiting reports into <paramref name="batch"/> (cleared first); how many.</summary>
+    protected static int Take(ChannelReader<PendingWrite> queue, List<PendingWrite> batch, int max)
+    {
+        batch.Clear();
+        while (batch.Count < max && queue.TryRead(out var next))
+        {
+            batch.Add(next);
+        }
+
+        return batch.Count;
+    }
 
     /// <summary>One write statement outside the report batches (enrolment, alerts, the upstream outbox); rows affected.</summary>
     public abstract Task<int> ExecuteWriteAsync(string sql, (string Name, object Value)[] parameters, CancellationToken cancellationToken);
