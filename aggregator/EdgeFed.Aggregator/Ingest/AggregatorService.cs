@@ -71,10 +71,11 @@ public sealed partial class AggregatorService(
     private async Task ReceiveAsync(IAsyncStreamReader<AggregateReport> requestStream, IServerStreamWriter<ReportAck> responseStream, string agent,
         EnrolledAgent enrolled, CancellationToken cancellationToken)
     {
+        var bucket = limiter.BucketOf(agent);
         await foreach (var report in requestStream.ReadAllAsync(cancellationToken))
         {
             metrics.ReportsReceived.Inc();
-            limiter.TakeReport(agent);
+            bucket.Take();
             if (ReportValidator.Validate(report, enrolled, options.Value, time.GetUtcNow()) is { } problem)
             {
                 Log.ReportRejected(logger, agent, report.Sequence, problem);
