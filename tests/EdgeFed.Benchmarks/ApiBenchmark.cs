@@ -125,8 +125,9 @@ public static class ApiBenchmark
         using var agent = Prepared(connection, tx, "INSERT INTO agents VALUES ($a, $h, $r, 1, 0)", "$a", "$h", "$r");
         using var report = Prepared(connection, tx, "INSERT INTO reports (rowid, agent_id, sequence, window_start, window_end, region, kind, software_version, received_at) " +
             "VALUES ($id, $a, $s, $ws, $we, $r, 1, 'bench', $we)", "$id", "$a", "$s", "$ws", "$we", "$r");
-        using var cell = Prepared(connection, tx, "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, report_id) " +
-            "VALUES ($a, $s, $p, $p, 'Bitmain', 'Antminer S21', 1, 10, $h, 0, 0, 0, 0, 0.9, $id)", "$a", "$s", "$p", "$h", "$id");
+        // A cell's rowid is its report's × 65,536 plus its place in the report (the store's layout, Storage/Schema.cs).
+        using var cell = Prepared(connection, tx, "INSERT INTO cells (agent_id, sequence, pool, template_provider, vendor, model, health, miners, hashrate_ths, power_w, power_miners, accepted, rejected, confidence, cell_id) " +
+            "VALUES ($a, $s, $p, $p, 'Bitmain', 'Antminer S21', 1, 10, $h, 0, 0, 0, 0, 0.9, $cell)", "$a", "$s", "$p", "$h", "$cell");
         for (var a = 0; a < agents; a++)
         {
             var id = $"farm-{a:D4}";
@@ -135,8 +136,8 @@ public static class ApiBenchmark
             for (var t = start; t < start + days * 86_400L; t += 60)
             {
                 Run(report, ++reportId, id, ++sequence, t, t + 60, a % 2 == 0 ? "CA" : "NO");
-                Run(cell, id, sequence, pools[a % pools.Length], 2000.0 + a, reportId);
-                Run(cell, id, sequence, pools[(a + 1) % pools.Length], 1000.0 + a, reportId);
+                Run(cell, id, sequence, pools[a % pools.Length], 2000.0 + a, reportId * 65_536);
+                Run(cell, id, sequence, pools[(a + 1) % pools.Length], 1000.0 + a, (reportId * 65_536) + 1);
             }
         }
 
