@@ -33,19 +33,13 @@ public sealed class SchemaMigrationTests
             Assert.True(await store.StoreAsync(ReportBuilder.Report("new-c", 1, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
         }
 
-        SqliteConnection.ClearAllPools();
-        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-        check.Open();
-        using var cells = check.CreateCommand();
-        cells.CommandText = """
+        var row = Row(path, """
             SELECT (SELECT COUNT(*) FROM pragma_index_list('cells')),
                    (SELECT group_concat(place) FROM (SELECT c.cell_id - r.rowid * 65536 AS place FROM cells c
                         JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.cell_id))
-            """;
-        using var reader = cells.ExecuteReader();
-        reader.Read();
-        Assert.Equal(0, reader.GetInt64(0)); // keyed by report: no index of their own
-        Assert.Equal("0,1,0,0", reader.GetString(1)); // old-a's two cells, old-b's one, new-c's one
+            """);
+        Assert.Equal(0L, row[0]); // keyed by report: no index of their own
+        Assert.Equal("0,1,0,0", row[1]); // old-a's two cells, old-b's one, new-c's one
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
@@ -82,12 +76,8 @@ public sealed class SchemaMigrationTests
             Assert.Equal(100, byPool.Single(c => c.Entity == "antpool").Value);
         }
 
-        SqliteConnection.ClearAllPools();
-        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-        check.Open();
-        using var cells = check.CreateCommand();
-        cells.CommandText = "SELECT group_concat(cell_id || ':' || pool, ' ') FROM (SELECT cell_id, pool FROM cells ORDER BY cell_id)";
-        Assert.Equal($"{5 * 65536}:foundryusa {(5 * 65536) + 1}:antpool {9 * 65536}:foundryusa", cells.ExecuteScalar());
+        Assert.Equal($"{5 * 65536}:foundryusa {(5 * 65536) + 1}:antpool {9 * 65536}:foundryusa",
+            Row(path, "SELECT group_concat(cell_id || ':' || pool, ' ') FROM (SELECT cell_id, pool FROM cells ORDER BY cell_id)")[0]);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
@@ -117,18 +107,12 @@ public sealed class SchemaMigrationTests
             Assert.True(await store.StoreAsync(ReportBuilder.Report("old-a", 2, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
         }
 
-        SqliteConnection.ClearAllPools();
-        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-        check.Open();
-        using var rows = check.CreateCommand();
-        rows.CommandText = """
+        var row = Row(path, """
             SELECT (SELECT group_concat(name) FROM pragma_index_list('reports')),
                    (SELECT group_concat(rowid || ':' || agent_id || '/' || sequence, ' ') FROM (SELECT rowid, agent_id, sequence FROM reports ORDER BY rowid))
-            """;
-        using var reader = rows.ExecuteReader();
-        reader.Read();
-        Assert.Equal("reports_window", reader.GetString(0));
-        Assert.Equal("5:old-a/1 9:old-r/9 12:old-r/8 13:old-a/2", reader.GetString(1));
+            """);
+        Assert.Equal("reports_window", row[0]);
+        Assert.Equal("5:old-a/1 9:old-r/9 12:old-r/8 13:old-a/2", row[1]);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
@@ -158,21 +142,30 @@ public sealed class SchemaMigrationTests
             Assert.False(await store.StoreAsync(ReportBuilder.Report("old-a", 3, ReportBuilder.Cell("viabtc", 70)), DateTimeOffset.UtcNow, CancellationToken.None));
         }
 
-        SqliteConnection.ClearAllPools();
-        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-        check.Open();
-        using var rows = check.CreateCommand();
-        rows.CommandText = """
+        var row = Row(path, """
             SELECT (SELECT group_concat(name) FROM pragma_index_list('reports')),
                    (SELECT group_concat(rowid || ':' || sequence, ' ') FROM (SELECT rowid, sequence FROM reports ORDER BY rowid)),
                    (SELECT reports FROM agent_activity WHERE agent_id = 'old-a')
-            """;
-        using var reader = rows.ExecuteReader();
-        reader.Read();
-        Assert.Equal("reports_window", reader.GetString(0));
-        Assert.Equal("3:1 4:2 5:3", reader.GetString(1));
-        Assert.Equal(4, reader.GetInt64(2));
+            """);
+        Assert.Equal("reports_window", row[0]);
+        Assert.Equal("3:1 4:2 5:3", row[1]);
+        Assert.Equal(4L, row[2]);
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    /// <summary>One row of <paramref name="sql"/> on the file, read once every pooled connection to it is closed.</summary>
+    private static object[] Row(string path, string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var command = check.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        var values = new object[reader.FieldCount];
+        reader.GetValues(values);
+        return values;
     }
 
     /// <summary>A database file in a folder of its own, as an older aggregator left it: <paramref name="sql"/>.</summary>
