@@ -43,27 +43,31 @@ agent_pid=$!
 pids+=($agent_pid)
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$agent_pid/stat"; }
+# The machine's CPU steal over the same interval (a VM's noisy neighbours), printed beside the agent's CPU.
+steal() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 rss_max=0
 warm=60
 [ "$seconds" -gt $((warm * 2)) ] || warm=$((seconds / 3))
 for ((t = 0; t < seconds; t += 5)); do
   sleep 5
-  [ "$t" -eq "$warm" ] && cpu_warm=$(cpu) && t_warm=$(date +%s.%N)
+  [ "$t" -eq "$warm" ] && cpu_warm=$(cpu) && t_warm=$(date +%s.%N) && steal_warm=$(steal)
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$agent_pid/status")
   [ "$rss" -gt "$rss_max" ] && rss_max=$rss
 done
-cpu_end=$(cpu); t_end=$(date +%s.%N)
+cpu_end=$(cpu); t_end=$(date +%s.%N); steal_end=$(steal)
 kill -TERM $agent_pid; wait $agent_pid || true
 line=$(grep 'Traffic so far' "$out/agent.log" | tail -1)
 polls=$(echo "$line" | sed -E 's/.*: ([0-9]+) polls.*/\1/')
 raw=$(echo "$line" | sed -E 's/.*polls, ([0-9]+) bytes of miner.*/\1/')
 sent=$(echo "$line" | sed -E 's/.*read, ([0-9]+) bytes sent.*/\1/')
 awk -v m="$miners" -v s="$seconds" -v rss="$rss_max" -v rsslast="$rss" -v c0="$cpu_warm" -v c1="$cpu_end" -v t0="$t_warm" -v t1="$t_end" \
-    -v tk="$ticks" -v polls="$polls" -v raw="$raw" -v sent="$sent" 'BEGIN {
+    -v tk="$ticks" -v polls="$polls" -v raw="$raw" -v sent="$sent" -v s0="$steal_warm" -v s1="$steal_end" 'BEGIN {
+  split(s0, a, " "); split(s1, b, " ")
   cpu = (c1 - c0) / tk / (t1 - t0) * 100
   printf "miners %d, %d s, %d polls\n", m, s, polls
   printf "agent RSS: max %.1f MiB, last %.1f MiB\n", rss / 1024, rsslast / 1024
   printf "agent CPU after warm-up: %.2f %% of one core\n", cpu
+  printf "machine CPU steal after warm-up: %.1f %%\n", b[2] > a[2] ? (b[1] - a[1]) / (b[2] - a[2]) * 100 : 0
   printf "raw replies read: %d bytes (%.0f per miner per hour)\n", raw, raw / m / s * 3600
   printf "sent to the aggregator: %d bytes (%.1f per miner per hour)\n", sent, sent / m / s * 3600
   printf "bandwidth reduction: %.0fx (sent/read = 1/%.0f)\n", raw / sent, raw / sent

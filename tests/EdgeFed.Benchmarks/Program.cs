@@ -18,6 +18,13 @@ if (args is ["inference", ..])
     return;
 }
 
+// ... -- poll-alloc MANIFEST [POLLS]: managed bytes allocated per poll by firmware family, against an edgefed-sim farm.
+if (args is ["poll-alloc", var manifest, ..])
+{
+    await PollAllocationBenchmark.RunAsync(manifest, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
 // ... -- ingest [AGENTS] [SECONDS] [TRIALS]: the aggregator under N concurrent agents (durable acks vs. an acking sink);
 // with TRIALS > 1 each trial's rows and each figure's median.
 if (args is ["ingest", ..])

@@ -14,6 +14,9 @@ public sealed class PollSession(
     MinerEndpoint endpoint, TimeSpan timeout, MinerTransports transports, StaticReplyCache cache, TimeProvider time, CancellationToken cancellationToken)
 {
     private readonly List<PollError> _errors = [];
+    // The replies' documents, read in place over the reply bytes; disposed once the sample is built (their metadata
+    // goes back to the pool). Every reply element handed out is read before then, or cloned (the static cache).
+    private readonly List<JsonDocument> _documents = [];
     private bool _unreachable;
 
     public IReadOnlyList<PollError> Errors => _errors;
@@ -50,7 +53,7 @@ public sealed class PollSession(
             {
                 var raw = await CgminerTransport.QueryAsync(endpoint.Host, endpoint.Port, $"{{\"command\":\"{joined}\"}}", timeout, cancellationToken);
                 AgentCounters.AddRawReply(raw.Length);
-                if (raw.Length > 0 && !raw.AsSpan().StartsWith("HTTP/"u8) && LenientJson.Parse(raw) is var reply && Split(reply, commands) is { } parts)
+                if (raw.Length > 0 && !raw.AsSpan().StartsWith("HTTP/"u8) && LenientJson.Parse(raw, _documents) is var reply && Split(reply, commands) is { } parts)
                 {
                     Texts?.Add(reply.GetRawText());
                     return parts;
@@ -123,7 +126,7 @@ public sealed class PollSession(
         var reply = await CommandAsync(command, key);
         if (reply is { } fresh)
         {
-            cache.Put(endpoint, command, fresh);
+            cache.Put(endpoint, command, fresh.Clone()); // it outlives this poll's documents
         }
 
         return reply;
@@ -140,7 +143,7 @@ public sealed class PollSession(
         var reply = await HttpGetAsync(path);
         if (reply is { } fresh)
         {
-            cache.Put(endpoint, path, fresh);
+            cache.Put(endpoint, path, fresh.Clone());
         }
 
         return reply;
@@ -269,12 +272,26 @@ public sealed class PollSession(
             sample = new MinerSample { Endpoint = string.Empty, Family = family, State = MiningState.Unreachable };
         }
 
+        ReleaseReplies();
         return sample with { Endpoint = endpoint.ToString(), Time = time.GetUtcNow(), Errors = _errors.ToList() };
     }
 
     /// <summary>A sample that is only its errors (the primary request failed).</summary>
-    public MinerSample Failed(MinerFamily family) =>
-        new() { Endpoint = endpoint.ToString(), Time = time.GetUtcNow(), Family = family, State = MiningState.Unreachable, Errors = _errors.ToList() };
+    public MinerSample Failed(MinerFamily family)
+    {
+        ReleaseReplies();
+        return new() { Endpoint = endpoint.ToString(), Time = time.GetUtcNow(), Family = family, State = MiningState.Unreachable, Errors = _errors.ToList() };
+    }
+
+    private void ReleaseReplies()
+    {
+        foreach (var document in _documents)
+        {
+            document.Dispose();
+        }
+
+        _documents.Clear();
+    }
 
     public void Record(PollErrorKind kind, string command, string message) => _errors.Add(new PollError(kind, command, message));
 
@@ -300,7 +317,7 @@ public sealed class PollSession(
                 throw new PollException(PollErrorKind.UnexpectedReply, $"The device answers HTTP on port {endpoint.Port}, not a JSON socket.");
             }
 
-            var reply = LenientJson.Parse(raw);
+            var reply = LenientJson.Parse(raw, _documents);
             Texts?.Add(reply.GetRawText());
             CgminerReply.CheckStatus(reply);
             return reply;

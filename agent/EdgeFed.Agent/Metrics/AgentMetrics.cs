@@ -26,14 +26,25 @@ public sealed class AgentMetrics
         var resident = factory.CreateGauge("edgefed_agent_resident_memory_bytes", "Resident set size of the agent process.");
         var heap = factory.CreateGauge("edgefed_agent_gc_heap_bytes", "Managed heap size after the last garbage collection.");
         var committed = factory.CreateGauge("edgefed_agent_gc_committed_bytes", "Memory the garbage collector has committed.");
+        // What the polling costs the GC: bytes allocated and collections since start (their rates are the CPU's share).
+        var allocated = factory.CreateCounter("edgefed_agent_gc_allocated_bytes_total", "Bytes allocated on the managed heap.");
+        var collections = factory.CreateCounter("edgefed_agent_gc_collections_total",
+            "Times each generation was collected (a collection of generation 1 collects generation 0 too).", "generation");
         Registry.AddBeforeCollectCallback(() =>
         {
             var gc = GC.GetGCMemoryInfo();
             resident.Set(Environment.WorkingSet);
             heap.Set(gc.HeapSizeBytes);
             committed.Set(gc.TotalCommittedBytes);
+            allocated.IncTo(GC.GetTotalAllocatedBytes());
+            for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+            {
+                collections.WithLabels(GenerationLabels[generation]).IncTo(GC.CollectionCount(generation));
+            }
         });
     }
+
+    private static readonly string[] GenerationLabels = ["0", "1", "2"];
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 

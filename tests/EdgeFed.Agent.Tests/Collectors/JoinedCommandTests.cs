@@ -63,6 +63,26 @@ public sealed class JoinedCommandTests
         Assert.Equal(["stats+summary+pools", "stats", "summary", "pools", "version", "stats", "summary", "pools"], server.Commands);
     }
 
+    [Theory]
+    [InlineData(MinerFamily.Antminer)]
+    [InlineData(MinerFamily.Avalon)]
+    public async Task SecondPoll_ReadsTheCachedVersionReply_AfterTheFirstPollsRepliesWereReleased(MinerFamily family)
+    {
+        // A poll's replies are read in place and released once its sample is built; the cached static reply must be
+        // a copy of its own, or the next poll would read a disposed document.
+        await using var server = new ReplayMinerServer(family == MinerFamily.Antminer ? Antminer : Avalon) { Joins = true };
+        using var collector = Collector();
+        var endpoint = new MinerEndpoint("127.0.0.1", server.Port, family);
+
+        var first = await collector.PollAsync(endpoint, CancellationToken.None);
+        var second = await collector.PollAsync(endpoint, CancellationToken.None);
+
+        Assert.Empty(first.Errors);
+        Assert.Empty(second.Errors);
+        Assert.Equal(["stats+summary+pools", "version", "stats+summary+pools"], server.Commands);
+        Assert.Equal(CliJson.Serialize(first with { Time = default }), CliJson.Serialize(second with { Time = default }));
+    }
+
     [Fact]
     public async Task JoinedPartWithAnErrorStatus_NamesThatCommand_AndKeepsTheOthers()
     {

@@ -47,4 +47,35 @@ public sealed class AgentMetricsTests
             await server.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Scrape_CountsTheBytesAllocatedAndTheCollectionsOfEachGeneration()
+    {
+        var metrics = new AgentMetrics();
+        var before = await ScrapeAsync(metrics);
+        var garbage = new byte[4 << 20];
+        GC.KeepAlive(garbage);
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var after = await ScrapeAsync(metrics);
+
+        Assert.True(Value(after, "edgefed_agent_gc_allocated_bytes_total") - Value(before, "edgefed_agent_gc_allocated_bytes_total") >= 4 << 20);
+        foreach (var generation in new[] { "0", "1", "2" })
+        {
+            var name = $"edgefed_agent_gc_collections_total{{generation=\"{generation}\"}}";
+            Assert.True(Value(after, name) > Value(before, name), name);
+        }
+    }
+
+    private static async Task<string> ScrapeAsync(AgentMetrics metrics)
+    {
+        using var stream = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static double Value(string text, string name)
+    {
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return double.Parse(line.AsSpan(name.Length + 1), System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
