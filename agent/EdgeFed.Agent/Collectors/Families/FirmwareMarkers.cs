@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
 namespace EdgeFed.Agent.Collectors.Families;
 
 /// <summary>A string a firmware puts in its replies, the family whose collector reads it, and the firmware's name.</summary>
@@ -34,4 +39,44 @@ public static class FirmwareMarkers
     /// <summary>The first marker found in any of the texts (case-insensitive), or null.</summary>
     public static FirmwareMarker? Find(params string?[] texts) =>
         All.FirstOrDefault(m => texts.Any(t => t?.Contains(m.Text, StringComparison.OrdinalIgnoreCase) == true));
+
+    /// <summary>
+    /// As <see cref="Find(string?[])"/> over two replies' JSON text (an undefined element is none), read into pooled
+    /// buffers instead of strings: the Antminer parser asks this on every poll.
+    /// </summary>
+    public static FirmwareMarker? Find(JsonElement first, JsonElement second)
+    {
+        var (a, aLength) = TextOf(first);
+        var (b, bLength) = TextOf(second);
+        try
+        {
+            foreach (var marker in All)
+            {
+                if (a.AsSpan(0, aLength).Contains(marker.Text, StringComparison.OrdinalIgnoreCase) ||
+                    b.AsSpan(0, bLength).Contains(marker.Text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return marker;
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(a);
+            ArrayPool<char>.Shared.Return(b);
+        }
+    }
+
+    private static (char[] Chars, int Length) TextOf(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            return (ArrayPool<char>.Shared.Rent(0), 0);
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(raw.Length));
+        return (chars, Encoding.UTF8.GetChars(raw, chars));
+    }
 }

@@ -25,7 +25,7 @@ public static class AntminerParser
         var model = ModelCatalog.Find(modelName);
         var toThs = UnitToThs(body.String("rate_unit"));
         var boards = Boards(body, toThs, model).ToList();
-        var fans = Enumerable.Range(1, 8).Select(i => body.Int($"fan{i}")).TakeWhile(f => f is not null).Where(f => f > 0).Select(f => f!.Value).ToList();
+        var fans = FanKeys.Select(k => body.Int(k)).TakeWhile(f => f is not null).Where(f => f > 0).Select(f => f!.Value).ToList();
         var (url, status, user) = CgminerReply.ActivePool(pools);
         var summaryInfo = summary?.First("SUMMARY");
         var now = JsonFields.Ths(body.Double("GHS 5s"), toThs);
@@ -57,8 +57,7 @@ public static class AntminerParser
     /// <summary>Hiveon, VNish and MaraFW keep bmminer's layout and name themselves in it: "VNish 1.2.6".</summary>
     private static string? CustomFirmware(JsonElement header, JsonElement? version)
     {
-        var texts = new[] { header.ValueKind == JsonValueKind.Object ? header.GetRawText() : null, version?.GetRawText() };
-        var marker = Families.FirmwareMarkers.Find(texts);
+        var marker = Families.FirmwareMarkers.Find(header.ValueKind == JsonValueKind.Object ? header : default, version ?? default);
         if (marker is not { Family: MinerFamily.Antminer } || marker.Firmware == "stock")
         {
             return null;
@@ -79,10 +78,11 @@ public static class AntminerParser
 
     private static IEnumerable<HashboardSample> Boards(JsonElement body, double toThs, MinerModel? model)
     {
-        for (var i = 1; i <= 16 && body.TryGetProperty($"chain_acn{i}", out _); i++)
+        for (var i = 1; i <= ChainKeys.Length && body.TryGetProperty(ChainKeys[i - 1].Acn, out _); i++)
         {
-            var acn = body.Int($"chain_acn{i}");
-            var acs = body.String($"chain_acs{i}");
+            var keys = ChainKeys[i - 1];
+            var acn = body.Int(keys.Acn);
+            var acs = body.String(keys.Acs);
             var installed = acn > 0 || acs is not null || (model is not null && i <= model.Boards);
             if (!installed)
             {
@@ -91,19 +91,27 @@ public static class AntminerParser
 
             int? ok = acs?.Count(c => c == 'o');
             int? dead = acs?.Count(c => c == 'x');
-            var chipTemps = JsonFields.DashList(body.String($"temp_chip{i}"));
-            var pcbTemps = JsonFields.DashList(body.String($"temp_pcb{i}"));
+            var chipTemps = JsonFields.DashList(body.String(keys.TempChip));
+            var pcbTemps = JsonFields.DashList(body.String(keys.TempPcb));
             yield return new HashboardSample
             {
                 Index = i - 1,
                 Chips = ok ?? acn,
                 ExpectedChips = model?.ChipsPerBoard ?? (ok + dead is > 0 ? ok + dead : acn),
                 DeadChips = dead,
-                ChipTempC = chipTemps.Count > 0 ? chipTemps.Max() : body.Double($"temp2_{i}"),
-                BoardTempC = pcbTemps.Count > 0 ? pcbTemps.Max() : body.Double($"temp{i}"),
-                HashrateThs = JsonFields.Ths(body.Double($"chain_rate{i}"), toThs),
-                HardwareErrors = body.Long($"chain_hw{i}"),
+                ChipTempC = chipTemps.Count > 0 ? chipTemps.Max() : body.Double(keys.Temp2),
+                BoardTempC = pcbTemps.Count > 0 ? pcbTemps.Max() : body.Double(keys.Temp),
+                HashrateThs = JsonFields.Ths(body.Double(keys.Rate), toThs),
+                HardwareErrors = body.Long(keys.Hw),
             };
         }
     }
+
+    /// <summary>Chain i's property names, made once (bmminer numbers up to 16 chains from 1), not on every poll.</summary>
+    private sealed record ChainKeyNames(string Acn, string Acs, string TempChip, string TempPcb, string Temp2, string Temp, string Rate, string Hw);
+
+    private static readonly ChainKeyNames[] ChainKeys = [.. Enumerable.Range(1, 16).Select(i => new ChainKeyNames(
+        $"chain_acn{i}", $"chain_acs{i}", $"temp_chip{i}", $"temp_pcb{i}", $"temp2_{i}", $"temp{i}", $"chain_rate{i}", $"chain_hw{i}"))];
+
+    private static readonly string[] FanKeys = [.. Enumerable.Range(1, 8).Select(i => $"fan{i}")];
 }
