@@ -67,7 +67,7 @@ awk -v m="$miners" -v s="$seconds" -v rss="$rss_max" -v rsslast="$rss" -v c0="$c
   printf "miners %d, %d s, %d polls\n", m, s, polls
   printf "agent RSS: max %.1f MiB, last %.1f MiB\n", rss / 1024, rsslast / 1024
   printf "agent CPU after warm-up: %.2f %% of one core\n", cpu
-  printf "machine CPU steal after warm-up: %.1f %%\n", b[2] > a[2] ? (b[1] - a[1]) / (b[2] - a[2]) * 100 : 0
+  printf "machine CPU steal after warm-up: %.1f %%\n", (b[2] > a[2] ? (b[1] - a[1]) / (b[2] - a[2]) * 100 : 0)
   printf "raw replies read: %d bytes (%.0f per miner per hour)\n", raw, raw / m / s * 3600
   printf "sent to the aggregator: %d bytes (%.1f per miner per hour)\n", sent, sent / m / s * 3600
   printf "bandwidth reduction: %.0fx (sent/read = 1/%.0f)\n", raw / sent, raw / sent
