@@ -8,8 +8,9 @@ namespace EdgeFed.Aggregator.Storage;
 /// Keeps the roll-ups close behind ingest: every <see cref="AggregatorOptions.RollupEvery"/> it rolls the reports
 /// stored since, in chunks, resting seven times as long as each chunk took, so rolling takes at most an eighth of a
 /// core from ingest (measured: unpaced, it raised the p99 ack at half the ingest ceiling from ~45 ms to ~500 ms on two
-/// cores). Under sustained full load it falls behind and catches up later; the reads stay exact either way, with more
-/// raw cells past the watermark to add.
+/// cores). On SQLite the chunks also run at the lowest CPU priority (<see cref="BackgroundPriority"/>), so a core is the
+/// ingest's whenever it needs it. Under sustained full load it falls behind and catches up later; the reads stay exact
+/// either way, with more raw cells past the watermark to add.
 /// </summary>
 public sealed class RollupService(ReportStore store, IOptions<AggregatorOptions> options, TimeProvider time, ILogger<RollupService> logger) : BackgroundService
 {

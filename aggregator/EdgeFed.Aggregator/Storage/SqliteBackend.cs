@@ -17,7 +17,9 @@ internal sealed class SqliteBackend : StoreBackend
     private readonly SqliteThread _writerThread = new("edgefed-sqlite-writer");
     private readonly string _connectionString;
     private readonly SqliteConnection _roller;
-    private readonly SqliteThread _rollerThread = new("edgefed-sqlite-rollups");
+    // At the lowest CPU priority: no ack waits for the roll-ups, and their ~0.1-s chunks on a core of two slowed the
+    // writer's catch-up after every GC pause (the half-rate ack tail; BackgroundPriority).
+    private readonly SqliteThread _rollerThread = new("edgefed-sqlite-rollups", background: true);
     private readonly string _rollupPath;
     private readonly WalCheckpointer _checkpointer;
     private readonly SqliteReportWriter _inserts;

@@ -15,10 +15,17 @@ internal sealed class SqliteThread : IDisposable
     private readonly BlockingCollection<Action> _work = [];
     private readonly Thread _thread;
 
-    public SqliteThread(string name)
+    /// <param name="name">The thread's name (in <c>top -H</c>, perf and dumps).</param>
+    /// <param name="background">Run at the lowest CPU priority (<see cref="BackgroundPriority"/>): for work no report waits for.</param>
+    public SqliteThread(string name, bool background = false)
     {
         _thread = new Thread(() =>
         {
+            if (background)
+            {
+                BackgroundPriority.LowerCurrentThread();
+            }
+
             foreach (var work in _work.GetConsumingEnumerable())
             {
                 work();
