@@ -9,10 +9,14 @@ namespace EdgeFed.Aggregator.Tests;
 internal sealed class AggregatorProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
-    private AggregatorProcess(Process process) => _process = process;
+    private AggregatorProcess(Process process, System.Collections.Concurrent.ConcurrentQueue<string> output) => (_process, _output) = (process, output);
 
     public int Pid => _process.Id;
+
+    /// <summary>What the process wrote so far, standard output and error, line by line.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
 
     public static AggregatorProcess Start(string directory, int port, params string[] settings) => Start(directory, port, new Dictionary<string, string>(), settings);
 
@@ -37,11 +41,21 @@ internal sealed class AggregatorProcess : IDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => Keep(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new AggregatorProcess(process);
+        return new AggregatorProcess(process, output);
+    }
+
+    // The first lines only: a long test's process logs for minutes, and what tests look for comes at startup.
+    private static void Keep(System.Collections.Concurrent.ConcurrentQueue<string> output, string? line)
+    {
+        if (line is not null && output.Count < 1000)
+        {
+            output.Enqueue(line);
+        }
     }
 
     /// <summary>Waits (bounded) until the aggregator on <paramref name="port"/> answers its health check.</summary>

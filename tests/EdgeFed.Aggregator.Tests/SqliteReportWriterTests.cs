@@ -61,6 +61,62 @@ public sealed class SqliteReportWriterTests
         }
     }
 
+    /// <summary>
+    /// Texts are bound as UTF-8 from a 16-KiB buffer SQLite reads in place, and one that might not fit in what is left of
+    /// it is bound as a copy: empty, non-ASCII and long texts (one that fills the buffer, one past it, each cell's in
+    /// turn) are all stored as sent, as TEXT, whichever way each was bound.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3_000)]  // 9,003 bytes at most in UTF-8: the second text of a statement no longer fits
+    [InlineData(20_000)] // never fits
+    public async Task EmptyNonAsciiAndLongTexts_AreStoredAsSent(int length)
+    {
+        var directory = Directory.CreateTempSubdirectory("edgefed-writer-texts-").FullName;
+        var path = Path.Combine(directory, "aggregator.db");
+        string Text(char first, int i) => length == 0 ? string.Empty : string.Concat(Enumerable.Repeat($"{first}é嘉{i}", length))[..length];
+        try
+        {
+            var report = Report("w1", 1, 3);
+            report.SoftwareVersion = Text('v', 9);
+            for (var i = 0; i < report.Cells.Count; i++)
+            {
+                var key = report.Cells[i].Key;
+                (key.Pool, key.TemplateProvider, key.Vendor, key.Model) = (Text('p', i), Text('t', i), Text('v', i), Text('m', i));
+            }
+
+            using (var store = new ReportStore(Options.Create(new AggregatorOptions { DatabasePath = path, EnrolmentToken = AggregatorHost.Token })))
+            {
+                Assert.True(await store.StoreAsync(report, DateTimeOffset.UtcNow, default));
+            }
+
+            SqliteConnection.ClearAllPools();
+            using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+            check.Open();
+            using var read = check.CreateCommand();
+            read.CommandText =
+                "SELECT c.pool, c.template_provider, c.vendor, c.model, r.software_version, typeof(c.pool) || typeof(c.model) || typeof(r.software_version) " +
+                "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid";
+            var rows = new List<string>();
+            using (var reader = read.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)));
+                }
+            }
+
+            Assert.Equal(
+                report.Cells.Select(c => string.Join('|', c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, report.SoftwareVersion, "texttexttext")),
+                rows);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>A report whose cells differ in every column, strings with non-ASCII text among them.</summary>
     private static AggregateReport Report(string agent, ulong sequence, int cells)
     {

@@ -63,8 +63,9 @@ public static class ServeCommand
         await using var app = started;
         var http = app.Services.GetRequiredService<Http.KestrelEndpoints>().HttpAddresses.Select(a => a.ToString()).ToHashSet();
         var logger = app.Services.GetRequiredService<ILogger<AggregatorOptions>>();
+        var options = app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value;
         Log.Listening(logger, string.Join(", ", app.Urls.Where(u => !http.Contains(u + "/"))),
-            Storage.ReportStore.Describe(app.Services.GetRequiredService<IOptions<AggregatorOptions>>().Value));
+            Storage.ReportStore.Describe(options) + (options.Store == StoreKind.Sqlite ? $" (SQLite {Storage.SqliteLibrary.Mode})" : string.Empty));
         if (http.Count > 0)
         {
             Log.DashboardListening(logger, string.Join(", ", http));

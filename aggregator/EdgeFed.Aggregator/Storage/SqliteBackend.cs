@@ -26,6 +26,7 @@ internal sealed class SqliteBackend : StoreBackend
 
     public SqliteBackend(string databasePath)
     {
+        SqliteLibrary.Configure();
         var path = Path.GetFullPath(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();

@@ -8,7 +8,7 @@ namespace EdgeFed.Aggregator.Storage;
 /// marshaller adds and releases a reference on every call: 7.8 % of the writer thread's samples (fifth session's
 /// profile), ~70 calls per report. The caller holds a reference on each handle for as long as it uses the pointer.
 /// <para>
-/// The binds, <c>reset</c>, <c>changes</c> and <c>column_int64</c> only touch the statement's memory (a TRANSIENT text
+/// The binds, <c>reset</c>, <c>changes</c> and <c>last_insert_rowid</c> only touch the statement's or connection's memory (a TRANSIENT text
 /// bind copies it with malloc), so they skip the GC transition; <c>step</c> may write pages and keeps it.
 /// </para>
 /// </summary>
@@ -20,6 +20,13 @@ internal static class SqliteNative
     private static readonly IntPtr Transient = new(-1);
 
     public static int BindText(IntPtr statement, int index, string value) => BindText16(statement, index, value, value.Length * sizeof(char), Transient);
+
+    /// <summary>UTF-8 text SQLite reads in place (SQLITE_STATIC): the memory must stay as it is until the statement is bound again or finalized.</summary>
+    public static int BindStaticUtf8(IntPtr statement, int index, IntPtr text, int bytes) => BindText8(statement, index, text, bytes, IntPtr.Zero);
+
+    [DllImport(Library, EntryPoint = "sqlite3_bind_text", ExactSpelling = true)]
+    [SuppressGCTransition]
+    private static extern int BindText8(IntPtr statement, int index, IntPtr text, int bytes, IntPtr destructor);
 
     [DllImport(Library, EntryPoint = "sqlite3_bind_text16", ExactSpelling = true)]
     [SuppressGCTransition]
@@ -44,7 +51,7 @@ internal static class SqliteNative
     [SuppressGCTransition]
     public static extern int Changes(IntPtr database);
 
-    [DllImport(Library, EntryPoint = "sqlite3_column_int64", ExactSpelling = true)]
+    [DllImport(Library, EntryPoint = "sqlite3_last_insert_rowid", ExactSpelling = true)]
     [SuppressGCTransition]
-    public static extern long ColumnInt64(IntPtr statement, int column);
+    public static extern long LastInsertRowid(IntPtr database);
 }
