@@ -35,22 +35,10 @@ public sealed class SqliteReportWriterTests
                 Assert.False(await store.StoreAsync(Report("w1", 1, cells + 2), DateTimeOffset.UtcNow, default)); // a resend adds no cell
             }
 
-            SqliteConnection.ClearAllPools();
-            using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-            check.Open();
-            using var read = check.CreateCommand();
-            read.CommandText =
+            var rows = Rows(path,
                 "SELECT c.agent_id, c.sequence, c.cell_id - (r.rowid * 65536), c.pool, c.template_provider, c.vendor, c.model, c.health, c.miners, c.hashrate_ths, c.power_w, " +
                 "c.power_miners, c.accepted, c.rejected, c.confidence, c.share_ths, c.share_count, c.share_miners, c.share_api_ths, c.agents, c.hashrate_seconds " +
-                "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid";
-            var rows = new List<string>();
-            using (var reader = read.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
-                }
-            }
+                "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid");
 
             Assert.Equal([.. Expected(first), .. Expected(second)], rows);
         }
@@ -90,21 +78,9 @@ public sealed class SqliteReportWriterTests
                 Assert.True(await store.StoreAsync(report, DateTimeOffset.UtcNow, default));
             }
 
-            SqliteConnection.ClearAllPools();
-            using var check = new SqliteConnection($"Data Source={path};Pooling=false");
-            check.Open();
-            using var read = check.CreateCommand();
-            read.CommandText =
+            var rows = Rows(path,
                 "SELECT c.pool, c.template_provider, c.vendor, c.model, r.software_version, typeof(c.pool) || typeof(c.model) || typeof(r.software_version) " +
-                "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid";
-            var rows = new List<string>();
-            using (var reader = read.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)));
-                }
-            }
+                "FROM cells c JOIN reports r ON r.agent_id = c.agent_id AND r.sequence = c.sequence ORDER BY c.rowid");
 
             Assert.Equal(
                 report.Cells.Select(c => string.Join('|', c.Key.Pool, c.Key.TemplateProvider, c.Key.Vendor, c.Key.Model, report.SoftwareVersion, "texttexttext")),
@@ -115,6 +91,24 @@ public sealed class SqliteReportWriterTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>Each row of <paramref name="sql"/> on the closed store's file, its columns joined by '|'.</summary>
+    private static List<string> Rows(string path, string sql)
+    {
+        SqliteConnection.ClearAllPools();
+        using var check = new SqliteConnection($"Data Source={path};Pooling=false");
+        check.Open();
+        using var read = check.CreateCommand();
+        read.CommandText = sql;
+        var rows = new List<string>();
+        using var reader = read.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
     }
 
     /// <summary>A report whose cells differ in every column, strings with non-ASCII text among them.</summary>
