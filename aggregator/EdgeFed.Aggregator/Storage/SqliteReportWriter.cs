@@ -101,8 +101,8 @@ internal sealed class SqliteReportWriter : IDisposable
         Int(s, 8, receivedAt.ToUnixTimeMilliseconds());
         Int(s, 9, report.AgentsBehind);
         Reset(s, SqliteNative.Step(s));
-        // The rowid of the row just inserted: the connection's last insert is this one. RETURNING gave the same at the
-        // cost of an ephemeral table per report (its memset and b-tree), ~0.5 µs in the writer's profile.
+        // The rowid of the row just inserted: the connection's last insert is this one. RETURNING gave the same through
+        // an ephemeral table per report (the storage alone, -- store 1000 15: 72-76k reports/s with it, 90-94k without).
         var reportId = SqliteNative.LastInsertRowid(_database);
 
         for (var first = 0; first < report.Cells.Count; first += CellsPerStatement)
